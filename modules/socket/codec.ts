@@ -1,0 +1,259 @@
+// The codec (SPEC §4–6): values to bytes and back, through a DataView, big-endian. Pure: it knows
+// nothing of sockets; UTF-8 comes from the host's text functions.
+
+import { HEADER_MAX, writeHeaderBefore } from "./framing.js";
+import {
+  KIND_IMAGE, KIND_JSON, KIND_NUMBER, KIND_STRING, kindOf, readElement, writeElement, type TypeInfo,
+} from "./types.js";
+import { incompleteTail, utf8Length } from "./utf8.js";
+
+export interface TextCodec {
+  encodeUTF8Into(text: string, dest: Uint8Array): number;
+  decodeUTF8(bytes: Uint8Array): string;
+}
+
+/** Data that cannot be sent or received as the configured type; nothing was written or emitted. */
+export class CodecError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+function notConvertible(value: unknown, type: TypeInfo, detail = ""): CodecError {
+  return new CodecError("EINVALIDDATA", `Cannot send ${kindOf(value)}${detail} as ${type.name}`);
+}
+
+/**
+ * Encodes each send() into one contiguous byte range: the payload, preceded by its frame header
+ * when framed. The range lives in a scratch buffer preallocated at `capacity` bytes and reused
+ * (valid until the next encode); only a message larger than that gets a buffer of its own.
+ * Validation happens as it writes, and nothing is returned on failure: all-or-nothing (SPEC §4).
+ */
+export class Encoder {
+  readonly type: TypeInfo;
+  #text: TextCodec;
+  #scratch: Uint8Array;
+  #view: DataView;
+
+  constructor(type: TypeInfo, text: TextCodec, capacity: number) {
+    this.type = type;
+    this.#text = text;
+    this.#scratch = new Uint8Array(HEADER_MAX + capacity);
+    this.#view = new DataView(this.#scratch.buffer);
+  }
+
+  /** Throws CodecError when `value` cannot be converted. */
+  encode(value: unknown, framed: boolean): Uint8Array {
+    switch (this.type.kind) {
+      case KIND_NUMBER: return this.#numbers(value, framed);
+      case KIND_STRING: return this.#string(this.#asText(value), framed);
+      case KIND_JSON: return this.#string(this.#asJSON(value), framed);
+      default: return this.#image(value, framed);
+    }
+  }
+
+  // Space for a payload of `n` bytes at HEADER_MAX: the scratch if it fits, else a new buffer.
+  #room(n: number): Uint8Array {
+    return HEADER_MAX + n <= this.#scratch.length ? this.#scratch : new Uint8Array(HEADER_MAX + n);
+  }
+
+  #finish(bytes: Uint8Array, n: number, framed: boolean): Uint8Array {
+    const end = HEADER_MAX + n;
+    const start = framed ? writeHeaderBefore(bytes, HEADER_MAX, n) : HEADER_MAX;
+    return bytes.subarray(start, end);
+  }
+
+  #numbers(value: unknown, framed: boolean): Uint8Array {
+    const { code, size } = this.type;
+    if (typeof value === "number") {
+      const bytes = this.#room(size);
+      const view = bytes === this.#scratch ? this.#view : new DataView(bytes.buffer);
+      writeElement(view, HEADER_MAX, code, value);
+      return this.#finish(bytes, size, framed);
+    }
+    if (!Array.isArray(value) && !(ArrayBuffer.isView(value) && !(value instanceof DataView)))
+      throw notConvertible(value, this.type);
+    const list = value as ArrayLike<unknown>;
+    const n = list.length * size;
+    const bytes = this.#room(n);
+    const view = bytes === this.#scratch ? this.#view : new DataView(bytes.buffer);
+    for (let i = 0, at = HEADER_MAX; i < list.length; i++, at += size) {
+      const x = list[i];
+      if (typeof x !== "number") throw notConvertible(x, this.type, ` (element ${i} of the array)`);
+      writeElement(view, at, code, x);
+    }
+    return this.#finish(bytes, n, framed);
+  }
+
+  #asText(value: unknown): string {
+    if (typeof value === "string") return value;
+    if (typeof value === "number") return String(value); // SPEC §4: its decimal text
+    if (Array.isArray(value)) {
+      let text = "";
+      for (let i = 0; i < value.length; i++) {
+        const part = value[i];
+        if (typeof part === "string" || typeof part === "number") text += part;
+        else throw notConvertible(part, this.type, ` (element ${i} of the array)`);
+      }
+      return text;
+    }
+    throw notConvertible(value, this.type);
+  }
+
+  #asJSON(value: unknown): string {
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(value);
+    } catch (e) {
+      throw notConvertible(value, this.type, ` (${(e as Error).message})`);
+    }
+    if (text === undefined) throw notConvertible(value, this.type);
+    return text;
+  }
+
+  #string(text: string, framed: boolean): Uint8Array {
+    // 3 bytes per UTF-16 unit is the most UTF-8 can take; measure exactly only when that bound
+    // does not fit the scratch.
+    const bound = text.length * 3;
+    const bytes = HEADER_MAX + bound <= this.#scratch.length ? this.#scratch : this.#room(utf8Length(text));
+    const n = this.#text.encodeUTF8Into(text, bytes.subarray(HEADER_MAX));
+    return this.#finish(bytes, n, framed);
+  }
+
+  #image(value: unknown, framed: boolean): Uint8Array {
+    let source: Uint8Array;
+    if (value instanceof ArrayBuffer) source = new Uint8Array(value);
+    else if (ArrayBuffer.isView(value)) source = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    else throw notConvertible(value, this.type);
+    if (!framed) return source; // written as it is; the connection copies what it must queue
+    const bytes = this.#room(source.length);
+    bytes.set(source, HEADER_MAX);
+    return this.#finish(bytes, source.length, framed);
+  }
+}
+
+/** Decodes one framed message (SPEC §5). Throws CodecError for a bad numeric length or bad JSON. */
+export function decodeMessage(type: TypeInfo, text: TextCodec, bytes: Uint8Array, start: number, end: number): unknown {
+  const n = end - start;
+  switch (type.kind) {
+    case KIND_NUMBER: {
+      const size = type.size;
+      if (n === 0 || n % size !== 0)
+        throw new CodecError("EBADLENGTH", `Received a ${type.name} message of ${n} bytes, not a whole number of ${size}-byte elements`);
+      const view = new DataView(bytes.buffer, bytes.byteOffset + start, n);
+      if (n === size) return readElement(view, 0, type.code);
+      const out = new Array<number>(n / size);
+      for (let i = 0, at = 0; at < n; i++, at += size) out[i] = readElement(view, at, type.code);
+      return out;
+    }
+    case KIND_STRING: return text.decodeUTF8(bytes.subarray(start, end));
+    case KIND_JSON: {
+      const source = text.decodeUTF8(bytes.subarray(start, end));
+      try {
+        return JSON.parse(source);
+      } catch {
+        throw new CodecError("EBADJSON", `Received invalid JSON (${n} bytes): ${source.length > 40 ? source.slice(0, 40) + "…" : source}`);
+      }
+    }
+    default: return copyBytes(bytes, start, end);
+  }
+}
+
+function copyBytes(bytes: Uint8Array, start: number, end: number): ArrayBuffer {
+  return bytes.slice(start, end).buffer as ArrayBuffer; // a copy of exactly these bytes
+}
+
+export type ValueSink = (value: unknown) => boolean;
+
+/**
+ * Decodes an unframed stream (SPEC §6). Bytes of a numeric element or of a UTF-8 sequence cut by
+ * the chunking are carried (at most 7) to the next chunk, so nothing is lost or corrupted.
+ */
+export class RawDecoder {
+  readonly type: TypeInfo;
+  readonly batch: boolean;
+  #text: TextCodec;
+  #carry = new Uint8Array(16); // carried bytes (≤ 7) followed by the bytes that complete them
+  #carryView = new DataView(this.#carry.buffer);
+  #carried = 0;
+
+  constructor(type: TypeInfo, text: TextCodec, batch: boolean) {
+    this.type = type;
+    this.#text = text;
+    this.batch = batch;
+  }
+
+  /** Bytes held back, waiting for the rest of their element or character. */
+  get pendingBytes(): number {
+    return this.#carried;
+  }
+
+  /** Decodes bytes[start, end) and emits through `sink`; returns false if the sink stopped it. */
+  push(bytes: Uint8Array, start: number, end: number, sink: ValueSink): boolean {
+    if (start === end) return true;
+    switch (this.type.kind) {
+      case KIND_NUMBER: return this.#numbers(bytes, start, end, sink);
+      case KIND_IMAGE: return sink(copyBytes(bytes, start, end));
+      default: return this.#string(bytes, start, end, sink);
+    }
+  }
+
+  #numbers(bytes: Uint8Array, start: number, end: number, sink: ValueSink): boolean {
+    const { size, code } = this.type;
+    const batch: number[] | null = this.batch ? [] : null;
+    let i = start;
+    if (this.#carried > 0) { // complete the element begun in an earlier chunk
+      const take = Math.min(size - this.#carried, end - i);
+      this.#carry.set(bytes.subarray(i, i + take), this.#carried);
+      this.#carried += take;
+      i += take;
+      if (this.#carried < size) return true;
+      this.#carried = 0;
+      const x = readElement(this.#carryView, 0, code);
+      if (batch) batch.push(x);
+      else if (!sink(x)) return false;
+    }
+    const whole = i + Math.floor((end - i) / size) * size;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, end);
+    for (; i < whole; i += size) {
+      const x = readElement(view, i, code);
+      if (batch) batch.push(x);
+      else if (!sink(x)) return false;
+    }
+    if (whole < end) {
+      this.#carry.set(bytes.subarray(whole, end), 0);
+      this.#carried = end - whole;
+    }
+    return batch && batch.length > 0 ? sink(batch) : true;
+  }
+
+  #string(bytes: Uint8Array, start: number, end: number, sink: ValueSink): boolean {
+    let prefix = "";
+    let i = start;
+    if (this.#carried > 0) { // finish the character begun in an earlier chunk
+      const have = this.#carried;
+      const take = Math.min(4 - have, end - i);
+      this.#carry.set(bytes.subarray(i, i + take), have);
+      const held = incompleteTail(this.#carry, 0, have + take);
+      if (held === have + take) { // still incomplete
+        this.#carried = held;
+        return true;
+      }
+      const used = have + take - held; // bytes of the carry decoded now
+      prefix = this.#text.decodeUTF8(this.#carry.subarray(0, used));
+      i += used - have;
+      this.#carried = 0;
+    }
+    const tail = incompleteTail(bytes, i, end);
+    if (tail > 0) {
+      this.#carry.set(bytes.subarray(end - tail, end), 0);
+      this.#carried = tail;
+    }
+    const text = prefix + (end - tail > i ? this.#text.decodeUTF8(bytes.subarray(i, end - tail)) : "");
+    return text.length > 0 ? sink(text) : true;
+  }
+
+  reset(): void {
+    this.#carried = 0;
+  }
+}

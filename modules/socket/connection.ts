@@ -1,0 +1,387 @@
+// The connection engine: one ECMA-419 TCP socket at a time. Reads into a preallocated buffer and
+// decodes; encodes each send() once and writes no more than the socket says is writable, keeping
+// the rest in a bounded queue (backpressure, order kept); the idle and connect timers; one error
+// path; an idempotent close. It reports to its owner (the public class), which emits the events.
+
+import { CodecError, decodeMessage, Encoder, RawDecoder } from "./codec.js";
+import { FrameDecoder, FrameSizeError } from "./framing.js";
+import type { Host, TCPConstructor, TCPSocket } from "./host.js";
+import type { CommonOptions } from "./options.js";
+import { typeInfo, type TypeInfo } from "./types.js";
+
+export interface ConnectionOwner {
+  connected(): void; // first writable: emit "open"
+  connectFailed(reason: string): void; // before "open": the owner may retry
+  data(value: unknown): void;
+  error(message: string): void;
+  closed(): void; // emit "close" (once)
+}
+
+export interface ConnectionSettings extends CommonOptions {
+  discardMessagesBeforeOpen: boolean;
+  connectTimeout: number;
+}
+
+// States (numbers: STYLE item 3).
+const IDLE = 0; // no socket: before connect, between attempts
+const CONNECTING = 1; // socket made, waiting for its first onWritable
+const OPEN = 2;
+const CLOSING = 3; // close() asked; flushing what is queued
+const CLOSED = 4;
+
+const CLOSE_FLUSH_STALL = 10000; // ms without write progress before close() gives up flushing
+
+export class Connection {
+  #host: Host;
+  #owner: ConnectionOwner;
+  #settings: ConnectionSettings;
+  #TCP: TCPConstructor;
+  #state = IDLE;
+  #socket: TCPSocket | null = null;
+  #writable = 0;
+  #queue: Uint8Array[] = []; // encoded messages not (fully) written, in order
+  #queueOffset = 0; // bytes of #queue[0] already written
+  #rx: Uint8Array; // the receive buffer, receiveBufferSize bytes
+  #encoder: Encoder;
+  #receiveType: TypeInfo;
+  #frames: FrameDecoder | null;
+  #raw: RawDecoder | null;
+  #connectTimer: unknown = undefined;
+  #idleTimer: unknown = undefined;
+  #closeTimer: unknown = undefined;
+  #lastActivity = 0;
+  #remoteAddress: string | undefined = undefined;
+  #remotePort: number | undefined = undefined;
+
+  constructor(host: Host, settings: ConnectionSettings, owner: ConnectionOwner) {
+    this.#host = host;
+    this.#owner = owner;
+    this.#settings = settings;
+    this.#TCP = settings.tcp ?? host.TCP;
+    this.#rx = new Uint8Array(settings.receiveBufferSize);
+    this.#encoder = new Encoder(typeInfo(settings.sendType)!, host, settings.sendBufferSize);
+    this.#receiveType = typeInfo(settings.receiveType)!;
+    this.#frames = settings.rawBytes ? null : new FrameDecoder(settings.maxMessageSize);
+    this.#raw = settings.rawBytes ? new RawDecoder(this.#receiveType, host, settings.emitBatchDataAsAvailable) : null;
+  }
+
+  get isOpen(): boolean {
+    return this.#state === OPEN;
+  }
+
+  get isClosed(): boolean {
+    return this.#state >= CLOSING;
+  }
+
+  get remoteAddress(): string | undefined {
+    return this.#remoteAddress;
+  }
+
+  get remotePort(): number | undefined {
+    return this.#remotePort;
+  }
+
+  /** Bytes waiting to be written. */
+  get bufferedAmount(): number {
+    let n = -this.#queueOffset;
+    for (const chunk of this.#queue) n += chunk.length;
+    return n;
+  }
+
+  /** Starts one connection attempt (client). The owner hears connected() or connectFailed(). */
+  connect(address: string, port: number): void {
+    if (this.#state !== IDLE) return;
+    this.#state = CONNECTING;
+    this.#remoteAddress = address;
+    this.#remotePort = port;
+    try {
+      this.#socket = this.#open({ address, port });
+    } catch (e) {
+      this.#state = IDLE;
+      this.#defer(() => this.#owner.connectFailed((e as Error).message));
+      return;
+    }
+    if (this.#settings.connectTimeout > 0) {
+      this.#connectTimer = this.#host.setTimer(() => {
+        this.#connectTimer = undefined;
+        this.#attemptFailed(`timed out after ${this.#settings.connectTimeout} ms`);
+      }, this.#settings.connectTimeout);
+    }
+  }
+
+  /** Takes over an accepted socket (server side): open at once. */
+  adopt(from: TCPSocket): void {
+    this.#remoteAddress = from.remoteAddress;
+    this.#remotePort = from.remotePort;
+    this.#TCP = this.#settings.tcp ?? (from.constructor as TCPConstructor);
+    this.#socket = this.#open({ from });
+    this.#state = OPEN;
+    this.#startIdleTimer();
+  }
+
+  send(value: unknown): void {
+    if (this.#state >= CLOSING) {
+      this.#deferError(`Socket is closed: cannot send ${this.#settings.sendType}`);
+      return;
+    }
+    const discarding = this.#state !== OPEN && this.#settings.discardMessagesBeforeOpen;
+    let bytes: Uint8Array;
+    try {
+      bytes = this.#encoder.encode(value, !this.#settings.rawBytes);
+    } catch (e) {
+      if (!(e instanceof CodecError)) throw e;
+      this.#deferError(e.message);
+      return;
+    }
+    if (discarding) return;
+    if (this.#state === OPEN && this.#queue.length === 0) {
+      const written = this.#write(bytes);
+      if (written === bytes.length) return;
+      if (this.#state !== OPEN) return; // the write failed and closed us
+      bytes = bytes.subarray(written);
+    }
+    const limit = this.#settings.maxUnsentMessages;
+    if (limit > 0 && this.#queue.length >= limit) {
+      this.#deferError(`Too many unsent messages (maxUnsentMessages is ${limit}): message not sent`);
+      return;
+    }
+    this.#queue.push(bytes.slice()); // a copy: the encoder reuses its scratch, the caller its buffer
+  }
+
+  /** Flushes what is queued, then closes; "close" follows once. Before open it cancels. */
+  close(): void {
+    if (this.#state >= CLOSING) return;
+    if (this.#state === OPEN && this.#queue.length > 0) {
+      this.#state = CLOSING;
+      this.#armCloseTimer();
+      return;
+    }
+    this.#finish(null);
+  }
+
+  // --- socket callbacks ---
+
+  #open(endpoint: { address: string; port: number } | { from: TCPSocket }): TCPSocket {
+    const self = this;
+    let socket: TCPSocket | null = null;
+    // Callbacks are ignored once this socket is no longer ours (closed, replaced by a retry).
+    socket = new this.#TCP({
+      ...endpoint,
+      nodelay: this.#settings.noDelay,
+      noDelay: this.#settings.noDelay,
+      keepalive: this.#settings.keepAlive,
+      onReadable(count: number) {
+        if (self.#socket === socket) self.#onReadable(count);
+      },
+      onWritable(count: number) {
+        if (self.#socket === socket) self.#onWritable(count);
+      },
+      onError() {
+        if (self.#socket === socket) self.#onError();
+      },
+    });
+    return socket;
+  }
+
+  #onWritable(count: number): void {
+    this.#writable = count;
+    if (this.#state === CONNECTING) {
+      this.#host.clearTimer(this.#connectTimer);
+      this.#connectTimer = undefined;
+      this.#state = OPEN;
+      this.#startIdleTimer();
+      this.#owner.connected(); // "open" handlers run before the queue is flushed (SPEC §7)
+      if (this.#state < OPEN) return;
+    }
+    if (this.#flush() && this.#state === CLOSING && this.#queue.length === 0) this.#finish(null);
+  }
+
+  #onReadable(count: number): void {
+    const socket = this.#socket!;
+    if (this.#state !== OPEN) { // closing: what arrives now is not delivered
+      this.#discard(socket, count);
+      return;
+    }
+    this.#touch();
+    const rx = this.#rx;
+    let remaining = count;
+    while (remaining > 0 && this.#state === OPEN && this.#socket === socket) {
+      const view = remaining >= rx.length ? rx : rx.subarray(0, remaining);
+      let n: number;
+      try {
+        n = socket.read(view) ?? 0;
+      } catch (e) {
+        this.#finish(`Read failed: ${(e as Error).message}`);
+        return;
+      }
+      if (n <= 0) break;
+      remaining -= n;
+      try {
+        if (this.#frames) this.#frames.push(rx, 0, n, this.#onMessage);
+        else this.#raw!.push(rx, 0, n, this.#onValue);
+      } catch (e) {
+        if (!(e instanceof FrameSizeError)) throw e;
+        this.#finish(`${e.message}: closing the connection`);
+        return;
+      }
+    }
+  }
+
+  #onMessage = (bytes: Uint8Array, start: number, end: number): boolean => {
+    let value: unknown;
+    try {
+      value = decodeMessage(this.#receiveType, this.#host, bytes, start, end);
+    } catch (e) {
+      if (!(e instanceof CodecError)) throw e;
+      this.#owner.error(e.message); // one bad message; the connection stays up (SPEC §4–5)
+      return this.#state === OPEN;
+    }
+    this.#owner.data(value);
+    return this.#state === OPEN;
+  };
+
+  #onValue = (value: unknown): boolean => {
+    this.#owner.data(value);
+    return this.#state === OPEN;
+  };
+
+  #onError(): void {
+    if (this.#state === CONNECTING) {
+      this.#attemptFailed("connection refused or reset");
+      return;
+    }
+    // Moddable reports a reset and a clean remote close alike, after the data was read.
+    const lost = this.#frames ? this.#frames.pendingBytes : this.#raw!.pendingBytes;
+    const unsent = this.bufferedAmount;
+    let message: string | null = null;
+    if (lost > 0) message = `Connection closed by the peer with ${lost} bytes of an incomplete ${this.#frames ? "message" : "element"} lost`;
+    else if (unsent > 0) message = `Connection closed by the peer with ${unsent} bytes not sent`;
+    this.#finish(message);
+  }
+
+  // --- writing ---
+
+  /** Writes as much of `bytes` as is writable; returns the count written. */
+  #write(bytes: Uint8Array): number {
+    const n = bytes.length < this.#writable ? bytes.length : this.#writable;
+    if (n === 0) return 0;
+    try {
+      const left = this.#socket!.write(n === bytes.length ? bytes : bytes.subarray(0, n));
+      this.#writable = typeof left === "number" ? left : this.#writable - n; // Moddable returns what is left
+    } catch (e) {
+      this.#finish(`Write failed: ${(e as Error).message}`);
+      return 0;
+    }
+    this.#touch();
+    return n;
+  }
+
+  /** Writes queued messages while writable; returns false if the socket failed. */
+  #flush(): boolean {
+    const queue = this.#queue;
+    while (queue.length > 0 && this.#writable > 0) {
+      const chunk = this.#queueOffset === 0 ? queue[0]! : queue[0]!.subarray(this.#queueOffset);
+      const n = this.#write(chunk);
+      if (this.#state === CLOSED) return false;
+      if (n === chunk.length) {
+        queue.shift();
+        this.#queueOffset = 0;
+      } else {
+        this.#queueOffset += n;
+      }
+      if (this.#state === CLOSING) this.#armCloseTimer(); // progress: restart the stall timer
+    }
+    return true;
+  }
+
+  // --- closing ---
+
+  // A failed attempt before open: close this socket; the owner decides whether to retry.
+  #attemptFailed(reason: string): void {
+    this.#host.clearTimer(this.#connectTimer);
+    this.#connectTimer = undefined;
+    this.#dropSocket();
+    this.#state = IDLE;
+    this.#owner.connectFailed(reason);
+  }
+
+  /** Stops everything; nothing fires after this but the owner's error (if any) and close. */
+  #finish(error: string | null): void {
+    if (this.#state === CLOSED) return;
+    this.#state = CLOSED;
+    this.#host.clearTimer(this.#connectTimer);
+    this.#host.clearTimer(this.#idleTimer);
+    this.#host.clearTimer(this.#closeTimer);
+    this.#connectTimer = this.#idleTimer = this.#closeTimer = undefined;
+    this.#dropSocket();
+    this.#queue = [];
+    this.#queueOffset = 0;
+    this.#frames?.reset();
+    this.#raw?.reset();
+    // Always deferred: close() may be running inside a user's handler (STYLE item 7).
+    this.#defer(() => {
+      if (error !== null) this.#owner.error(error);
+      this.#owner.closed();
+    });
+  }
+
+  #dropSocket(): void {
+    const socket = this.#socket;
+    this.#socket = null;
+    this.#writable = 0;
+    if (socket) {
+      try {
+        socket.close();
+      } catch {
+        // already closed by the host: nothing left to release
+      }
+    }
+  }
+
+  #discard(socket: TCPSocket, count: number): void {
+    const rx = this.#rx;
+    while (count > 0) {
+      const n = socket.read(count >= rx.length ? rx : rx.subarray(0, count)) ?? 0;
+      if (n <= 0) return;
+      count -= n;
+    }
+  }
+
+  #armCloseTimer(): void {
+    this.#host.clearTimer(this.#closeTimer);
+    this.#closeTimer = this.#host.setTimer(() => {
+      this.#closeTimer = undefined;
+      this.#finish(`Closed with ${this.bufferedAmount} bytes not sent: the peer read nothing for ${CLOSE_FLUSH_STALL / 1000} s`);
+    }, CLOSE_FLUSH_STALL);
+  }
+
+  // --- idle ---
+
+  #touch(): void {
+    this.#lastActivity = this.#host.now();
+  }
+
+  #startIdleTimer(): void {
+    const ms = this.#settings.idleTimeout * 1000;
+    if (ms <= 0) return;
+    this.#touch();
+    const check = (): void => {
+      this.#idleTimer = undefined;
+      if (this.#state !== OPEN) return;
+      const quiet = this.#host.now() - this.#lastActivity;
+      if (quiet >= ms) this.#finish(null); // SPEC §7: idle → "close"
+      else this.#idleTimer = this.#host.setTimer(check, ms - quiet);
+    };
+    this.#idleTimer = this.#host.setTimer(check, ms);
+  }
+
+  // --- deferral ---
+
+  #defer(callback: () => void): void {
+    this.#host.setTimer(callback, 0);
+  }
+
+  #deferError(message: string): void {
+    this.#defer(() => this.#owner.error(message));
+  }
+}

@@ -1,0 +1,142 @@
+// Message framing (SPEC §5): a length header, then the payload.
+// n < 255 → one byte n; otherwise 0xFF and n as a 4-byte big-endian integer (a Java int).
+
+export const SHORT_LIMIT = 255; // lengths from here on take the long header
+export const HEADER_MAX = 5;
+const LONG_MARK = 0xff;
+const INT_MAX = 0x7fffffff; // Cape Code's length is a Java int
+
+export function headerLength(n: number): number {
+  return n < SHORT_LIMIT ? 1 : HEADER_MAX;
+}
+
+/** Writes the header of an n-byte payload so that it ends at `end`; returns where it starts. */
+export function writeHeaderBefore(bytes: Uint8Array, end: number, n: number): number {
+  if (n < SHORT_LIMIT) {
+    bytes[end - 1] = n;
+    return end - 1;
+  }
+  const at = end - HEADER_MAX;
+  bytes[at] = LONG_MARK;
+  bytes[at + 1] = n >>> 24;
+  bytes[at + 2] = (n >>> 16) & 0xff;
+  bytes[at + 3] = (n >>> 8) & 0xff;
+  bytes[at + 4] = n & 0xff;
+  return at;
+}
+
+/** A header announced a message larger than the receiver allows (or not a valid length). */
+export class FrameSizeError extends Error {
+  readonly code = "EMSGSIZE";
+  constructor(readonly length: number, readonly limit: number) {
+    super(`Message of ${length} bytes announced, more than maxMessageSize (${limit})`);
+  }
+}
+
+/** Called with each complete payload, bytes[start, end); valid only during the call. Return false to stop. */
+export type MessageSink = (bytes: Uint8Array, start: number, end: number) => boolean;
+
+// Decoder states (numbers, not strings: STYLE item 3).
+const LENGTH = 0; // waiting for the first header byte
+const LONG_LENGTH = 1; // reading the 4 bytes after 0xFF
+const BODY = 2; // collecting a payload that spans chunks
+const FAILED = 3; // a bad header was seen; nothing more is accepted
+
+/**
+ * Splits a byte stream into messages, whatever the chunking. A payload wholly inside one chunk
+ * is handed over in place (no copy); one that spans chunks is collected into a buffer of exactly
+ * its size, allocated only once its header has been checked against `maxMessageSize`.
+ */
+export class FrameDecoder {
+  #state = LENGTH;
+  #headerBytes = 0; // long-header bytes still to read
+  #length = 0;
+  #body: Uint8Array | null = null;
+  #filled = 0;
+  readonly maxMessageSize: number;
+
+  constructor(maxMessageSize: number) {
+    this.maxMessageSize = maxMessageSize;
+  }
+
+  /** Bytes of an unfinished message held so far (header included): what a close now would lose. */
+  get pendingBytes(): number {
+    switch (this.#state) {
+      case LONG_LENGTH: return HEADER_MAX - this.#headerBytes;
+      case BODY: return headerLength(this.#length) + this.#filled;
+      default: return 0;
+    }
+  }
+
+  /** Feeds bytes[start, end). Throws FrameSizeError on a header over the limit. Returns false if the sink stopped it. */
+  push(bytes: Uint8Array, start: number, end: number, sink: MessageSink): boolean {
+    let i = start;
+    while (i < end) {
+      switch (this.#state) {
+        case LENGTH: {
+          const b = bytes[i++]!;
+          if (b === LONG_MARK) {
+            this.#state = LONG_LENGTH;
+            this.#headerBytes = 4;
+            this.#length = 0;
+            continue;
+          }
+          i = this.#begin(b, bytes, i, end, sink);
+          if (i < 0) return false;
+          continue;
+        }
+        case LONG_LENGTH: {
+          this.#length = this.#length * 256 + bytes[i++]!;
+          if (--this.#headerBytes > 0) continue;
+          i = this.#begin(this.#length, bytes, i, end, sink);
+          if (i < 0) return false;
+          continue;
+        }
+        case BODY: {
+          const body = this.#body!;
+          const take = Math.min(end - i, body.length - this.#filled);
+          body.set(bytes.subarray(i, i + take), this.#filled);
+          this.#filled += take;
+          i += take;
+          if (this.#filled < body.length) continue;
+          this.#body = null;
+          this.#state = LENGTH;
+          if (!sink(body, 0, body.length)) return false;
+          continue;
+        }
+        default:
+          throw new FrameSizeError(this.#length, this.maxMessageSize);
+      }
+    }
+    return true;
+  }
+
+  /** Drops any partial message (after an error or a close). */
+  reset(): void {
+    this.#state = LENGTH;
+    this.#body = null;
+    this.#filled = 0;
+    this.#length = 0;
+  }
+
+  // A header for n bytes is complete and the payload starts at bytes[i]: hand it over in place if
+  // it is all here, else start collecting it. Returns where to go on, or -1 if the sink stopped.
+  #begin(n: number, bytes: Uint8Array, i: number, end: number, sink: MessageSink): number {
+    if (n > this.maxMessageSize || n > INT_MAX) {
+      this.#state = FAILED;
+      this.#length = n;
+      throw new FrameSizeError(n, this.maxMessageSize);
+    }
+    this.#length = n;
+    if (end - i >= n) {
+      this.#state = LENGTH;
+      return sink(bytes, i, i + n) ? i + n : -1;
+    }
+    const body = new Uint8Array(n);
+    body.set(bytes.subarray(i, end));
+    this.#body = body;
+    this.#filled = end - i;
+    this.#state = BODY;
+    return end;
+  }
+}

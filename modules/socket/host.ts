@@ -1,0 +1,69 @@
+// What the module needs from the platform it runs on, handed in as a value (no module-level state):
+// the ECMA-419 TCP and Listener classes, timers, a clock, UTF-8, name resolution and a console.
+// Each hosts/<name>/ binding builds one Host and exports the public classes bound to it.
+
+/** Bytes as ECMA-419 IO accepts them. */
+export type BufferLike = ArrayBuffer | ArrayBufferView;
+
+/** An ECMA-419 TCP socket instance (embedded:io/socket/tcp), as far as this module uses it. */
+export interface TCPSocket {
+  /** read(view) fills the view from what is available and returns the count (ECMA-419 buffer format). */
+  read(view: ArrayBufferView): number | undefined;
+  /** Throws when more than the writable count is written. Moddable returns the remaining writable count. */
+  write(data: BufferLike): number | void;
+  close(): void;
+  readonly remoteAddress?: string | undefined;
+  readonly remotePort?: number | undefined;
+}
+
+export interface TCPOptions {
+  address?: string;
+  port?: number;
+  from?: TCPSocket;
+  nodelay?: boolean; // Moddable spells it in lower case
+  noDelay?: boolean; // ECMA-419 spells it in camel case: pass both
+  keepalive?: boolean; // honoured by the Node host; Moddable ignores it
+  onReadable?: (this: TCPSocket, count: number) => void;
+  onWritable?: (this: TCPSocket, count: number) => void;
+  onError?: (this: TCPSocket) => void;
+}
+export type TCPConstructor = new (options: TCPOptions) => TCPSocket;
+
+/** An ECMA-419 listener (embedded:io/socket/listener). */
+export interface ListenerSocket {
+  read(): TCPSocket | undefined;
+  close(): void;
+  readonly port: number;
+}
+export interface ListenerOptions {
+  port: number;
+  address?: string; // honoured by the Node host; Moddable binds every interface
+  onReadable?: (this: ListenerSocket, count: number) => void;
+  onError?: (this: ListenerSocket) => void; // Node host: a listen failure found after construction
+}
+export type ListenerConstructor = new (options: ListenerOptions) => ListenerSocket;
+
+/** Buffer sizes a host picks as defaults (SPEC §3: documented per host). */
+export interface HostDefaults {
+  readonly receiveBufferSize: number;
+  readonly sendBufferSize: number;
+  readonly maxMessageSize: number;
+}
+
+export interface Host {
+  readonly name: string;
+  readonly TCP: TCPConstructor;
+  readonly Listener: ListenerConstructor;
+  setTimer(callback: () => void, ms: number): unknown;
+  clearTimer(timer: unknown): void;
+  now(): number;
+  /** Resolves a host name to an IPv4 literal; calls back asynchronously, once. */
+  resolve(name: string, callback: (address: string | undefined, reason?: string) => void): void;
+  /** UTF-8 of `text` into `dest` (large enough: 3 bytes per UTF-16 unit); returns the bytes written. */
+  encodeUTF8Into(text: string, dest: Uint8Array): number;
+  /** Decodes complete UTF-8 (invalid sequences become U+FFFD). */
+  decodeUTF8(bytes: Uint8Array): string;
+  /** Where an "error" nobody listens to goes (console / trace), instead of a throw. */
+  report(message: string): void;
+  readonly defaults: HostDefaults;
+}
