@@ -1,0 +1,399 @@
+/*
+ * ECMA-419 TCP socket (`embedded:io/socket/tcp`) for Node.js over node:net, behaving like
+ * Moddable's native one (modules/io/socket/lwip/tcp.c, lin/tcp.c; documentation/io/io.md).
+ *
+ * - Callbacks get the socket as `this` and are always delivered from a setImmediate task,
+ *   never from inside the constructor or a method (like Moddable's posted messages).
+ * - Writable space is emulated: a bounded send buffer of `writeBufferSize` bytes (Node
+ *   extension, default 65536). writable = size − bytes accepted by write() that node:net has
+ *   not yet handed to the kernel (their socket.write callbacks have not run). Moddable's
+ *   ESP32 offers the lwIP send buffer (8192) and its Linux simulator 1536 bytes per poll.
+ * - Incoming bytes are buffered; reading from the kernel pauses above 64 KiB unread.
+ * - onError() covers a failed connect, a reset and a clean remote close (FIN), and is held
+ *   back until every buffered byte has been read. At most once.
+ * - close() is final for the caller but graceful on the wire: bytes accepted by write()
+ *   are flushed, then FIN, then the socket is destroyed (as closing an fd does on Moddable).
+ * - Errors thrown match Moddable's constructors: Error for invalid values ("would block",
+ *   "not ready", bad address), RangeError for ranges and formats, TypeError for values of
+ *   the wrong type, SyntaxError for any use after close() or after a `from` take-over.
+ */
+
+import net from "node:net";
+import {
+	closedError, toAddress, toBytes, toCallback, toFormat, checkFormat, toPort, plainAddress,
+} from "./io-common.js";
+
+const kReadable = 1;
+const kWritable = 2;
+const kError = 4;
+
+const DEFAULT_WRITE_BUFFER_SIZE = 65536; // emulated send buffer, bytes
+const READ_HIGH_WATER = 65536; // stop reading from the kernel above this many unread bytes
+const CLOSE_LINGER_MS = 2000; // after FIN, how long to wait for the peer's FIN before destroying
+
+const FORMATS = ["buffer", "number"] as const;
+type Format = (typeof FORMATS)[number];
+
+const kAdopt = Symbol("adopt node socket");
+
+type Callback = (this: TCP, ...args: any[]) => void;
+
+export interface TCPOptions {
+	/** IP literal of the peer (IPv6 is a Node extension). Host names throw. */
+	address?: string;
+	port?: number;
+	/** Disable Nagle. Moddable reads `nodelay`; the spec spells it `noDelay`. Both work. */
+	nodelay?: boolean;
+	noDelay?: boolean;
+	/** Node extension: TCP keep-alive. */
+	keepalive?: boolean;
+	keepAlive?: boolean;
+	format?: "buffer" | "number";
+	/** Take over an existing TCP (e.g. from Listener.read()); it becomes unusable. Anything else: SyntaxError. */
+	from?: object;
+	/** Node extension: size of the emulated send buffer (default 65536). */
+	writeBufferSize?: number;
+	onReadable?: (this: TCP, count: number) => void;
+	onWritable?: (this: TCP, count: number) => void;
+	onError?: (this: TCP) => void;
+	target?: unknown;
+}
+
+/** A node socket and the state that moves with it when another TCP takes it over. */
+class Connection {
+	readonly socket: net.Socket;
+	notify: ((bits: number) => void) | undefined; // the owning TCP's trigger
+	capacity = DEFAULT_WRITE_BUFFER_SIZE;
+	unsent = 0; // bytes accepted by write() whose socket.write callback has not run
+	chunks: Buffer[] = [];
+	offset = 0; // read position in chunks[0]
+	readable = 0; // unread bytes in chunks
+	connected: boolean;
+	ended = false; // failed to connect, reset, or remote FIN
+	errorDelivered = false;
+	closed = false;
+	remoteAddress: string | undefined;
+	remotePort: number | undefined;
+
+	constructor(socket: net.Socket, connected: boolean) {
+		this.socket = socket;
+		this.connected = connected;
+		if (connected)
+			this.#learnPeer();
+		socket.on("connect", () => {
+			this.connected = true;
+			this.#learnPeer();
+			this.notify?.(kWritable);
+		});
+		socket.on("data", (chunk: Buffer) => {
+			if (this.closed)
+				return; // draining after close(): discard
+			this.chunks.push(chunk);
+			this.readable += chunk.length;
+			if (this.readable >= READ_HIGH_WATER)
+				socket.pause(); // bound memory; resumed by take()
+			this.notify?.(kReadable);
+		});
+		// "error" must always have a listener or node throws; "close" covers a destroy without either.
+		socket.on("end", () => this.#gone());
+		socket.on("error", () => this.#gone());
+		socket.on("close", () => this.#gone());
+	}
+
+	get writable(): number {
+		return this.capacity - this.unsent;
+	}
+
+	/** Hand a copy of bytes to node:net; the space comes back when node passes it to the kernel. */
+	send(bytes: Uint8Array): void {
+		const copy = Buffer.from(bytes); // copies: the caller may reuse its buffer at once
+		const length = copy.length;
+		this.unsent += length;
+		this.socket.write(copy, () => {
+			this.unsent -= length;
+			this.notify?.(kWritable);
+		});
+	}
+
+	/** Remove count (≤ readable) bytes from the front of the input, into `into` or a new ArrayBuffer. */
+	take(count: number, into?: Uint8Array): ArrayBuffer | undefined {
+		const result = into ? undefined : new ArrayBuffer(count);
+		const out = into ?? new Uint8Array(result!);
+		let position = 0;
+		while (position < count) {
+			const chunk = this.chunks[0];
+			const use = Math.min(count - position, chunk.length - this.offset);
+			out.set(chunk.subarray(this.offset, this.offset + use), position);
+			position += use;
+			this.offset += use;
+			if (this.offset === chunk.length) {
+				this.chunks.shift();
+				this.offset = 0;
+			}
+		}
+		this.readable -= count;
+		if ((this.readable < READ_HIGH_WATER) && this.socket.isPaused())
+			this.socket.resume();
+		if (this.ended && !this.readable)
+			this.notify?.(kError); // the remote close was held back until everything was read
+		return result;
+	}
+
+	/** close(): flush what write() accepted, send FIN, then destroy. */
+	shutdown(): void {
+		this.closed = true;
+		this.notify = undefined;
+		this.chunks = [];
+		this.readable = 0;
+		const socket = this.socket;
+		if (socket.destroyed)
+			return;
+		if (!this.connected) {
+			socket.destroy();
+			return;
+		}
+		socket.resume(); // keep draining input: unread input at destroy would make the kernel send a reset
+		const linger = () => setTimeout(() => socket.destroy(), CLOSE_LINGER_MS).unref();
+		if (socket.writableFinished)
+			linger();
+		else {
+			socket.once("finish", linger);
+			if (!socket.writableEnded)
+				socket.end();
+		}
+	}
+
+	#learnPeer(): void {
+		this.remoteAddress = plainAddress(this.socket.remoteAddress) ?? this.remoteAddress;
+		this.remotePort = this.socket.remotePort ?? this.remotePort;
+	}
+
+	#gone(): void {
+		if (this.ended)
+			return;
+		this.ended = true;
+		if (!this.readable)
+			this.notify?.(kError);
+	}
+}
+
+export class TCP {
+	#conn: Connection | undefined; // undefined once closed or taken over
+	#format: Format = "buffer";
+	#onReadable: Callback | undefined;
+	#onWritable: Callback | undefined;
+	#onError: Callback | undefined;
+	#triggered = 0;
+	#immediate: NodeJS.Immediate | undefined;
+	#reported = 0; // writable count the user last learned (onWritable argument or write() result)
+	declare target: unknown;
+
+	constructor(options: TCPOptions) {
+		if ((null === options) || ("object" !== typeof options))
+			throw new TypeError("options required");
+		const o = options as Record<string | symbol, unknown>;
+
+		const adopt = o[kAdopt];
+		if (adopt instanceof net.Socket) { // an accepted socket, for Listener.read()
+			this.#own(new Connection(adopt, true));
+			return;
+		}
+
+		// same order of checks as Moddable's constructor
+		this.#format = toFormat(o, "buffer", FORMATS);
+		this.#onReadable = toCallback(o, "onReadable") as Callback | undefined;
+		this.#onWritable = toCallback(o, "onWritable") as Callback | undefined;
+		this.#onError = toCallback(o, "onError") as Callback | undefined;
+		const noDelay = ("nodelay" in o) ? o.nodelay : o.noDelay;
+		const keepAlive = ("keepalive" in o) ? o.keepalive : o.keepAlive;
+		let capacity: number | undefined;
+		if (undefined !== o.writeBufferSize) {
+			capacity = Number(o.writeBufferSize);
+			if (!Number.isInteger(capacity) || (capacity < 1))
+				throw new RangeError("invalid writeBufferSize");
+		}
+
+		let conn: Connection;
+		let triggered = 0;
+		if ("from" in o) {
+			const from = o.from;
+			if (("object" !== typeof from) || (null === from) || !(#conn in from) || !from.#conn)
+				throw new SyntaxError("invalid from"); // like XS: not a live TCP host object
+			conn = from.#conn;
+			from.#detach(); // the original becomes unusable; its callbacks never run again
+			// like lwip: report what is already there to the new owner
+			if (conn.connected && !conn.ended)
+				triggered |= kWritable;
+			if (conn.readable)
+				triggered |= kReadable;
+			if (conn.ended)
+				triggered |= kError;
+		}
+		else {
+			const address = toAddress(o.address);
+			const port = toPort(o.port);
+			conn = new Connection(new net.Socket(), false);
+			conn.remoteAddress = address;
+			conn.remotePort = port;
+			conn.socket.connect({ host: address, port });
+		}
+		if (undefined !== capacity)
+			conn.capacity = capacity;
+		if (undefined !== noDelay)
+			conn.socket.setNoDelay(Boolean(noDelay)); // node applies it once connected
+		if (undefined !== keepAlive)
+			conn.socket.setKeepAlive(Boolean(keepAlive));
+		if ("target" in o)
+			this.target = o.target;
+		this.#own(conn);
+		if (triggered)
+			this.#trigger(triggered);
+	}
+
+	/** Stop all callbacks and close. Bytes already accepted by write() still reach the peer. */
+	close(): void {
+		const conn = this.#conn;
+		if (!conn)
+			return; // a second close (or close after a take-over) is harmless
+		this.#detach();
+		conn.shutdown();
+	}
+
+	/**
+	 * read() → all unread bytes as an ArrayBuffer; read(n) → exactly n bytes;
+	 * read(view) → fills the whole view and returns its byteLength. n or the view's size must
+	 * be 1..available, else Error (as in Moddable). undefined when nothing is unread.
+	 * In "number" format read() returns one byte.
+	 */
+	read(): ArrayBuffer | number | undefined;
+	read(count: number): ArrayBuffer | undefined;
+	read(view: ArrayBuffer | ArrayBufferView): number | undefined;
+	read(arg?: unknown): ArrayBuffer | number | undefined {
+		const conn = this.#live();
+		if (!conn.readable)
+			return undefined;
+		if ("number" === this.#format)
+			return new Uint8Array(conn.take(1)!)[0];
+		if (0 === arguments.length)
+			return conn.take(conn.readable);
+		if ((("object" === typeof arg) && (null !== arg)) || ("function" === typeof arg)) {
+			const bytes = toBytes(arg);
+			checkCount(bytes.byteLength, conn.readable);
+			conn.take(bytes.byteLength, bytes);
+			return bytes.byteLength;
+		}
+		const count = Math.trunc(Number(arg)) || 0; // a Symbol throws TypeError, like XS
+		checkCount(count, conn.readable);
+		return conn.take(count);
+	}
+
+	/**
+	 * Send a copy of the bytes (ArrayBuffer, typed array, DataView; in "number" format one
+	 * byte). Throws if not yet connected or if more than the writable count; returns the
+	 * writable count left. After the peer has gone the bytes are dropped (returns 0), like lwip.
+	 */
+	write(data: ArrayBuffer | ArrayBufferView | number): number {
+		const conn = this.#live();
+		if (!conn.connected)
+			throw new Error("not ready");
+		const bytes = ("number" === this.#format) ? Uint8Array.of(Number(data) & 0xFF) : toBytes(data);
+		if (conn.ended || conn.socket.destroyed)
+			return this.#reported = 0;
+		if (bytes.byteLength > conn.writable)
+			throw new Error("would block");
+		if (bytes.byteLength)
+			conn.send(bytes);
+		return this.#reported = conn.writable;
+	}
+
+	get remoteAddress(): string | undefined {
+		return this.#live().remoteAddress;
+	}
+
+	get remotePort(): number | undefined {
+		return this.#live().remotePort;
+	}
+
+	get format(): Format {
+		this.#live();
+		return this.#format;
+	}
+
+	set format(value: Format) {
+		this.#live();
+		this.#format = checkFormat(value, FORMATS);
+	}
+
+	#live(): Connection {
+		if (!this.#conn)
+			throw closedError("TCP");
+		return this.#conn;
+	}
+
+	#own(conn: Connection): void {
+		this.#conn = conn;
+		conn.notify = (bits) => this.#trigger(bits);
+	}
+
+	#detach(): void {
+		this.#conn = undefined;
+		this.#onReadable = this.#onWritable = this.#onError = undefined;
+		this.#triggered = 0;
+		if (this.#immediate) {
+			clearImmediate(this.#immediate);
+			this.#immediate = undefined;
+		}
+	}
+
+	/** Coalesce events into one deferred delivery, so no callback runs inside a method. */
+	#trigger(bits: number): void {
+		this.#triggered |= bits;
+		this.#immediate ??= setImmediate(() => this.#deliver());
+	}
+
+	#deliver(): void {
+		this.#immediate = undefined;
+		const bits = this.#triggered;
+		this.#triggered = 0;
+		const conn = this.#conn;
+		if (!conn)
+			return;
+		// onReadable: only for new bytes (or bytes found at take-over), with the total unread
+		if ((bits & kReadable) && conn.readable && this.#onReadable) {
+			this.#onReadable.call(this, conn.readable);
+			if (this.#conn !== conn)
+				return; // closed or taken over in the callback
+		}
+		if (conn.ended) {
+			// held back while bytes remain unread
+			if (!conn.readable && !conn.errorDelivered && this.#onError) {
+				conn.errorDelivered = true;
+				this.#onError.call(this);
+			}
+			return;
+		}
+		// onWritable: first one means connected; later ones only when space grew
+		if ((bits & kWritable) && conn.connected && this.#onWritable) {
+			const writable = conn.writable;
+			if (writable > this.#reported) {
+				this.#reported = writable;
+				this.#onWritable.call(this, writable);
+			}
+		}
+	}
+}
+
+function checkCount(count: number, available: number): void {
+	if ((count <= 0) || (count > available))
+		throw new Error(`invalid read of ${count} bytes (${available} available)`);
+}
+
+/**
+ * Wrap a connected node socket (e.g. from net.Server) as a TCP with no callbacks, the way
+ * Moddable's Listener.read() returns one. It buffers input until taken over with `from`.
+ */
+export function tcpFromSocket(socket: net.Socket): TCP {
+	return new TCP({ [kAdopt]: socket } as TCPOptions);
+}
+
+export default TCP;
