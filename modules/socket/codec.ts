@@ -20,7 +20,7 @@ export class CodecError extends Error {
 }
 
 function notConvertible(value: unknown, type: TypeInfo, detail = ""): CodecError {
-  return new CodecError("EINVALIDDATA", `Cannot send ${kindOf(value)}${detail} as ${type.name}`);
+  return new CodecError("EINVALIDDATA", `Cannot send ${kindOf(value)} as ${type.name}${detail}`);
 }
 
 /**

@@ -1,0 +1,142 @@
+// The EventEmitter (Node semantics, safe removal while emitting) and option checking (SPEC §3).
+import { expect } from "chai";
+import { EventEmitter } from "../dist/modules/socket/emitter.js";
+import { clientOptions, serverOptions } from "../dist/modules/socket/options.js";
+
+describe("EventEmitter", () => {
+  it("calls listeners in order with the arguments, and reports whether any ran", () => {
+    const e = new EventEmitter();
+    const seen = [];
+    e.on("x", (a, b) => seen.push(["1", a, b]));
+    e.addListener("x", (a) => seen.push(["2", a]));
+    expect(e.emit("x", 1, 2)).to.equal(true);
+    expect(e.emit("y")).to.equal(false);
+    expect(seen).to.deep.equal([["1", 1, 2], ["2", 1]]);
+  });
+
+  it("once() runs a listener once", () => {
+    const e = new EventEmitter();
+    let n = 0;
+    e.once("x", () => n++);
+    e.emit("x"); e.emit("x");
+    expect(n).to.equal(1);
+    expect(e.listenerCount("x")).to.equal(0);
+  });
+
+  it("off()/removeListener() really remove (the WebSocket.js find/findIndex bug)", () => {
+    const e = new EventEmitter();
+    let n = 0;
+    const f = () => n++;
+    e.on("x", f);
+    e.off("x", f);
+    e.emit("x");
+    e.on("x", f).removeListener("x", f);
+    e.emit("x");
+    expect(n).to.equal(0);
+    expect(e.listenerCount("x")).to.equal(0);
+  });
+
+  it("removes one registration at a time, the last added first", () => {
+    const e = new EventEmitter();
+    const seen = [];
+    const f = (v) => seen.push(v);
+    e.on("x", f); e.on("x", f);
+    e.off("x", f);
+    e.emit("x", 1);
+    expect(seen).to.deep.equal([1]);
+  });
+
+  it("is safe to remove listeners while emitting: the current emit keeps its snapshot", () => {
+    const e = new EventEmitter();
+    const seen = [];
+    const b = () => seen.push("b");
+    e.on("x", () => { seen.push("a"); e.off("x", b); e.on("x", () => seen.push("late")); });
+    e.on("x", b);
+    e.emit("x");
+    expect(seen).to.deep.equal(["a", "b"]);
+    seen.length = 0;
+    e.emit("x");
+    expect(seen).to.deep.equal(["a", "late"]);
+  });
+
+  it("removeAllListeners() with and without an event name", () => {
+    const e = new EventEmitter();
+    e.on("a", () => {}); e.on("b", () => {});
+    e.removeAllListeners("a");
+    expect(e.listenerCount("a")).to.equal(0);
+    expect(e.listenerCount("b")).to.equal(1);
+    e.removeAllListeners();
+    expect(e.listenerCount("b")).to.equal(0);
+  });
+
+  it("refuses a listener that is not a function", () => {
+    expect(() => new EventEmitter().on("x", 3)).to.throw(TypeError, /"x"/);
+  });
+
+  it("hands an unheard error to unhandledError, which subclasses override", () => {
+    class Quiet extends EventEmitter {
+      reported = [];
+      unhandledError(e) { this.reported.push(e); }
+    }
+    const q = new Quiet();
+    expect(q.emit("error", "boom")).to.equal(false);
+    expect(q.reported).to.deep.equal(["boom"]);
+  });
+});
+
+const HOST = { receiveBufferSize: 1000, sendBufferSize: 2000, maxMessageSize: 3000 };
+
+describe("options (SPEC §3)", () => {
+  it("has the SPEC defaults, and the host's buffer sizes", () => {
+    const o = clientOptions(HOST, {});
+    expect(o).to.include({
+      connectTimeout: 6000, idleTimeout: 0, discardMessagesBeforeOpen: false, emitBatchDataAsAvailable: false,
+      keepAlive: true, maxUnsentMessages: 100, noDelay: true, rawBytes: true, receiveType: "string",
+      sendType: "string", reconnectAttempts: 10, reconnectInterval: 1000, sslTls: false, trustAll: false,
+      trustedCACertPath: "", pfxKeyCertPath: "", pfxKeyCertPassword: "",
+      receiveBufferSize: 1000, sendBufferSize: 2000, maxMessageSize: 3000,
+    });
+    const s = serverOptions(HOST, undefined);
+    expect(s).to.include({ clientAuth: "none", hostInterface: "0.0.0.0", port: 4000, idleTimeout: 0, rawBytes: true });
+  });
+
+  it("copies defaults per instance (Cape Code mutated shared defaults)", () => {
+    const a = clientOptions(HOST, { rawBytes: false, sendType: "int" });
+    const b = clientOptions(HOST, {});
+    expect(a.rawBytes).to.equal(false);
+    expect(b.rawBytes).to.equal(true);
+    expect(b.sendType).to.equal("string");
+  });
+
+  it("treats undefined as the default", () => {
+    expect(clientOptions(HOST, { connectTimeout: undefined }).connectTimeout).to.equal(6000);
+  });
+
+  const bad = [
+    [clientOptions, { bogus: 1 }, /unknown option "bogus"/],
+    [clientOptions, { connectTimeout: "5" }, /"connectTimeout" must be a finite number ≥ 0, got "5"/],
+    [clientOptions, { connectTimeout: -1 }, /"connectTimeout"/],
+    [clientOptions, { idleTimeout: NaN }, /"idleTimeout"/],
+    [clientOptions, { rawBytes: "false" }, /"rawBytes" must be a boolean/],
+    [clientOptions, { receiveType: "long" }, /"receiveType" must be one of .*int/],
+    [clientOptions, { sendType: 3 }, /"sendType"/],
+    [clientOptions, { maxUnsentMessages: 1.5 }, /"maxUnsentMessages" must be an integer/],
+    [clientOptions, { reconnectAttempts: -1 }, /"reconnectAttempts"/],
+    [clientOptions, { receiveBufferSize: 0 }, /"receiveBufferSize" must be an integer from 1/],
+    [clientOptions, { sendBufferSize: 2 ** 40 }, /"sendBufferSize"/],
+    [clientOptions, { maxMessageSize: -5 }, /"maxMessageSize"/],
+    [clientOptions, { tcp: {} }, /"tcp" must be a class/],
+    [clientOptions, { trustedCACertPath: 1 }, /"trustedCACertPath" must be a string/],
+    [clientOptions, { port: 80 }, /unknown option "port"/],
+    [clientOptions, "fast", /options must be an object, got string/],
+    [serverOptions, { port: 70000 }, /"port" must be an integer from 0 to 65535/],
+    [serverOptions, { clientAuth: "maybe" }, /"clientAuth"/],
+    [serverOptions, { connectTimeout: 5 }, /unknown option "connectTimeout"/],
+    [serverOptions, { hostInterface: 0 }, /"hostInterface"/],
+  ];
+  for (const [make, given, pattern] of bad) {
+    it(`refuses ${JSON.stringify(given)} with a message naming it`, () => {
+      expect(() => make(HOST, given)).to.throw(Error, pattern);
+    });
+  }
+});
