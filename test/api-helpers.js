@@ -74,7 +74,10 @@ export async function waitFor(predicate, ms = 1500, what = "condition") {
 export async function startServer(tracker, options = {}) {
   const server = tracker.add(new SocketServer({ port: 0, hostInterface: LOOPBACK, ...options }));
   const sockets = [];
-  server.on("connection", (socket) => sockets.push(socket));
+  server.on("connection", (socket) => {
+    socket.log = record(socket, ["data", "error", "close"]); // from the start: data may follow at once
+    sockets.push(socket);
+  });
   const listening = once(server, "listening");
   server.start();
   const [port] = await listening;
