@@ -51,6 +51,19 @@ describe("api: life cycle (SPEC §2, §7)", function () {
       expect(serverLog.values()).to.deep.equal(["from client"]);
     });
 
+    it('host "localhost" (the default) connects over loopback', async function () {
+      const { port, nextSocket } = await startServer(t, { rawBytes: false });
+      const client = t.add(new SocketClient(port, undefined, { rawBytes: false, reconnectAttempts: 0 }));
+      expect(client.host).to.equal("localhost");
+      const opened = once(client, "open");
+      client.open();
+      await opened;
+      const socket = await nextSocket(0);
+      client.send("via localhost");
+      await waitFor(() => socket.log.of("data").length === 1);
+      expect(socket.log.values()).to.deep.equal(["via localhost"]);
+    });
+
     it('"open" is emitted asynchronously, after open() returns', async function () {
       const { port } = await startServer(t);
       const client = t.add(new SocketClient(port, LOOPBACK));
