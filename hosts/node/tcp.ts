@@ -10,7 +10,9 @@
  *   ESP32 offers the lwIP send buffer (8192) and its Linux simulator 1536 bytes per poll.
  * - Incoming bytes are buffered; reading from the kernel pauses above 64 KiB unread.
  * - onError() covers a failed connect, a reset and a clean remote close (FIN), and is held
- *   back until every buffered byte has been read. At most once.
+ *   back until every buffered byte has been read. At most once. Node extension: for a failure
+ *   (refused, reset) it gets the Error as its argument; for a clean close, none (Moddable
+ *   passes none ever, so code must not depend on it).
  * - close() is final for the caller but graceful on the wire: bytes accepted by write()
  *   are flushed, then FIN, then the socket is destroyed (as closing an fd does on Moddable).
  * - Errors thrown match Moddable's constructors: Error for invalid values ("would block",
@@ -55,7 +57,7 @@ export interface TCPOptions {
 	writeBufferSize?: number;
 	onReadable?: (this: TCP, count: number) => void;
 	onWritable?: (this: TCP, count: number) => void;
-	onError?: (this: TCP) => void;
+	onError?: (this: TCP, failure?: Error) => void; // the argument is a Node extension; Moddable passes none
 	target?: unknown;
 }
 
@@ -71,6 +73,7 @@ class Connection {
 	connected: boolean;
 	ended = false; // failed to connect, reset, or remote FIN
 	errorDelivered = false;
+	failure: Error | undefined = undefined; // why the connection ended, when it failed (reset, refused)
 	closed = false;
 	remoteAddress: string | undefined;
 	remotePort: number | undefined;
@@ -96,7 +99,7 @@ class Connection {
 		});
 		// "error" must always have a listener or node throws; "close" covers a destroy without either.
 		socket.on("end", () => this.#gone());
-		socket.on("error", () => this.#gone());
+		socket.on("error", (error) => this.#gone(error));
 		socket.on("close", () => this.#gone());
 	}
 
@@ -168,10 +171,11 @@ class Connection {
 		this.remotePort = this.socket.remotePort ?? this.remotePort;
 	}
 
-	#gone(): void {
+	#gone(failure?: Error): void {
 		if (this.ended)
 			return;
 		this.ended = true;
+		this.failure = failure;
 		if (!this.readable)
 			this.notify?.(kError);
 	}
@@ -368,7 +372,7 @@ export class TCP {
 			// held back while bytes remain unread
 			if (!conn.readable && !conn.errorDelivered && this.#onError) {
 				conn.errorDelivered = true;
-				this.#onError.call(this);
+				this.#onError.call(this, conn.failure); // Node extension: the reason, when there was a failure
 			}
 			return;
 		}

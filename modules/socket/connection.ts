@@ -50,6 +50,9 @@ export class Connection {
   #idleTimer: unknown = undefined;
   #closeTimer: unknown = undefined;
   #lastActivity = 0;
+  #errors: string[] = []; // deferred error messages, see #notify()
+  #closePending = false;
+  #notifyTimer: unknown = undefined;
   #remoteAddress: string | undefined = undefined;
   #remotePort: number | undefined = undefined;
 
@@ -83,9 +86,9 @@ export class Connection {
 
   /** Bytes waiting to be written. */
   get bufferedAmount(): number {
-    let n = -this.#queueOffset;
+    let n = 0;
     for (const chunk of this.#queue) n += chunk.length;
-    return n;
+    return n - this.#queueOffset;
   }
 
   /** Starts one connection attempt (client). The owner hears connected() or connectFailed(). */
@@ -176,8 +179,8 @@ export class Connection {
       onWritable(count: number) {
         if (self.#socket === socket) self.#onWritable(count);
       },
-      onError() {
-        if (self.#socket === socket) self.#onError();
+      onError(failure?: unknown) {
+        if (self.#socket === socket) self.#onError(failure);
       },
     });
     return socket;
@@ -245,17 +248,20 @@ export class Connection {
     return this.#state === OPEN;
   };
 
-  #onError(): void {
+  // Moddable reports a reset and a clean remote close alike, with no argument, after the data was
+  // read; a host that knows the reason (Node) passes it, and then a failure is an "error" too.
+  #onError(failure?: unknown): void {
+    const reason = failure === undefined ? "" : `: ${failure instanceof Error ? failure.message : String(failure)}`;
     if (this.#state === CONNECTING) {
-      this.#attemptFailed("connection refused or reset");
+      this.#attemptFailed(reason ? `connection failed${reason}` : "connection refused or reset");
       return;
     }
-    // Moddable reports a reset and a clean remote close alike, after the data was read.
     const lost = this.#frames ? this.#frames.pendingBytes : this.#raw!.pendingBytes;
     const unsent = this.bufferedAmount;
-    let message: string | null = null;
-    if (lost > 0) message = `Connection closed by the peer with ${lost} bytes of an incomplete ${this.#frames ? "message" : "element"} lost`;
-    else if (unsent > 0) message = `Connection closed by the peer with ${unsent} bytes not sent`;
+    const how = reason ? `Connection failed${reason},` : "Connection closed by the peer";
+    let message: string | null = reason ? `Connection failed${reason}` : null;
+    if (lost > 0) message = `${how} with ${lost} bytes of an incomplete ${this.#frames ? "message" : "element"} lost`;
+    else if (unsent > 0) message = `${how} with ${unsent} bytes not sent`;
     this.#finish(message);
   }
 
@@ -318,11 +324,9 @@ export class Connection {
     this.#queueOffset = 0;
     this.#frames?.reset();
     this.#raw?.reset();
-    // Always deferred: close() may be running inside a user's handler (STYLE item 7).
-    this.#defer(() => {
-      if (error !== null) this.#owner.error(error);
-      this.#owner.closed();
-    });
+    if (error !== null) this.#errors.push(error);
+    this.#closePending = true;
+    this.#scheduleNotify(); // deferred: close() may be running inside a user's handler (STYLE item 7)
   }
 
   #dropSocket(): void {
@@ -382,6 +386,22 @@ export class Connection {
   }
 
   #deferError(message: string): void {
-    this.#defer(() => this.#owner.error(message));
+    this.#errors.push(message);
+    this.#scheduleNotify();
+  }
+
+  #scheduleNotify(): void {
+    if (this.#notifyTimer === undefined) this.#notifyTimer = this.#host.setTimer(() => this.#notify(), 0);
+  }
+
+  // Errors of calls the user made, in order, and "close" always last: an error from a send()
+  // made before "close" still reaches the listeners that "close" is about to remove.
+  #notify(): void {
+    this.#notifyTimer = undefined;
+    while (this.#errors.length > 0) this.#owner.error(this.#errors.shift()!);
+    if (this.#closePending) {
+      this.#closePending = false;
+      this.#owner.closed();
+    }
   }
 }

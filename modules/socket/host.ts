@@ -7,7 +7,10 @@ export type BufferLike = ArrayBuffer | ArrayBufferView;
 
 /** An ECMA-419 TCP socket instance (embedded:io/socket/tcp), as far as this module uses it. */
 export interface TCPSocket {
-  /** read(view) fills the view from what is available and returns the count (ECMA-419 buffer format). */
+  /**
+   * read(view) fills exactly view.byteLength bytes and returns that count. Moddable throws when
+   * the view is longer than what is readable: size it from the onReadable count.
+   */
   read(view: ArrayBufferView): number | undefined;
   /** Throws when more than the writable count is written. Moddable returns the remaining writable count. */
   write(data: BufferLike): number | void;
@@ -25,7 +28,8 @@ export interface TCPOptions {
   keepalive?: boolean; // honoured by the Node host; Moddable ignores it
   onReadable?: (this: TCPSocket, count: number) => void;
   onWritable?: (this: TCPSocket, count: number) => void;
-  onError?: (this: TCPSocket) => void;
+  /** Failed connect, reset or remote close. Moddable passes no argument; a host may pass the reason. */
+  onError?: (this: TCPSocket, failure?: unknown) => void;
 }
 export type TCPConstructor = new (options: TCPOptions) => TCPSocket;
 
