@@ -50,6 +50,7 @@ export class Connection {
   #idleTimer: unknown = undefined;
   #closeTimer: unknown = undefined;
   #lastActivity = 0;
+  #unreadAtOpen = 0; // bytes announced while still connecting
   #errors: string[] = []; // deferred error messages, see #notify()
   #closePending = false;
   #notifyTimer: unknown = undefined;
@@ -194,13 +195,21 @@ export class Connection {
       this.#state = OPEN;
       this.#startIdleTimer();
       this.#owner.connected(); // "open" handlers run before the queue is flushed (SPEC §7)
-      if (this.#state < OPEN) return;
+      if (this.#state !== OPEN && this.#state !== CLOSING) return; // closed by a handler
+      const unread = this.#unreadAtOpen;
+      this.#unreadAtOpen = 0;
+      if (unread > 0) this.#onReadable(unread); // onReadable will not fire again for these bytes
+      if (this.#state !== OPEN && this.#state !== CLOSING) return; // closed by a handler
     }
     if (this.#flush() && this.#state === CLOSING && this.#queue.length === 0) this.#finish(null);
   }
 
   #onReadable(count: number): void {
     const socket = this.#socket!;
+    if (this.#state === CONNECTING) { // bytes before the first onWritable: read them once open
+      this.#unreadAtOpen = count;
+      return;
+    }
     if (this.#state !== OPEN) { // closing: what arrives now is not delivered
       this.#discard(socket, count);
       return;

@@ -1,0 +1,259 @@
+// The connection engine alone, over a scripted ECMA-419 socket and a manual clock: no network.
+import { expect } from "chai";
+import { Connection } from "../dist/modules/socket/connection.js";
+import { clientOptions } from "../dist/modules/socket/options.js";
+
+/** A host whose timers run only when the test advances the clock. */
+function manualHost(TCP) {
+  let now = 0;
+  let nextId = 1;
+  const timers = new Map();
+  const encoder = new TextEncoder(), decoder = new TextDecoder();
+  return {
+    name: "test", TCP, Listener: null,
+    setTimer(callback, ms) { const id = nextId++; timers.set(id, { at: now + ms, callback }); return id; },
+    clearTimer(id) { timers.delete(id); },
+    now: () => now,
+    resolve() { throw new Error("not used"); },
+    encodeUTF8Into: (s, d) => encoder.encodeInto(s, d).written,
+    decodeUTF8: (b) => decoder.decode(b),
+    report() {},
+    defaults: { receiveBufferSize: 64, sendBufferSize: 64, maxMessageSize: 1000 },
+    /** Runs every timer due within `ms`, in time order. */
+    advance(ms) {
+      const end = now + ms;
+      for (;;) {
+        let due = null;
+        for (const [id, t] of timers) if (t.at <= end && (!due || t.at < due[1].at)) due = [id, t];
+        if (!due) break;
+        timers.delete(due[0]);
+        now = due[1].at;
+        due[1].callback();
+      }
+      now = end;
+    },
+    get pendingTimers() { return timers.size; },
+  };
+}
+
+/** A scripted ECMA-419 TCP: the test plays the network; it records what the engine does. */
+class ScriptedTCP {
+  static last = null;
+  constructor(options) {
+    this.options = options;
+    this.incoming = [];
+    this.written = [];
+    this.writable = 0;
+    this.closed = false;
+    ScriptedTCP.last = this;
+  }
+  get available() { return this.incoming.reduce((n, c) => n + c.length, 0); }
+  read(view) {
+    const want = view.byteLength;
+    if (want > this.available) throw new Error("read(view) longer than readable"); // as Moddable
+    const out = new Uint8Array(view.buffer, view.byteOffset, want);
+    let at = 0;
+    while (at < want) {
+      const chunk = this.incoming[0];
+      const take = Math.min(chunk.length, want - at);
+      out.set(chunk.subarray(0, take), at);
+      at += take;
+      if (take === chunk.length) this.incoming.shift(); else this.incoming[0] = chunk.subarray(take);
+    }
+    return want;
+  }
+  write(bytes) {
+    const u8 = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (u8.length > this.writable) throw new Error("would block");
+    this.written.push(...u8);
+    this.writable -= u8.length;
+    return this.writable;
+  }
+  close() { this.closed = true; }
+  // the network's side
+  connect(writable) { this.writable = writable; this.options.onWritable.call(this, writable); }
+  grant(writable) { this.writable = writable; this.options.onWritable.call(this, writable); }
+  arrive(bytes) { this.incoming.push(Uint8Array.from(bytes)); this.options.onReadable.call(this, this.available); }
+  fail(reason) { this.options.onError.call(this, reason); }
+}
+
+function setup(options = {}) {
+  const host = manualHost(ScriptedTCP);
+  const events = [];
+  const settings = clientOptions(host.defaults, options);
+  const conn = new Connection(host, settings, {
+    connected: () => events.push(["open"]),
+    connectFailed: (reason) => events.push(["failed", reason]),
+    data: (value) => events.push(["data", value]),
+    error: (message) => events.push(["error", message]),
+    closed: () => events.push(["close"]),
+  });
+  return { host, conn, events };
+}
+
+describe("Connection engine (scripted socket, manual clock)", () => {
+  it("passes nodelay both ways, keepalive, address and port to the TCP class", () => {
+    const { conn } = setup({ noDelay: false, keepAlive: false });
+    conn.connect("10.0.0.1", 99);
+    expect(ScriptedTCP.last.options).to.include({ address: "10.0.0.1", port: 99, nodelay: false, noDelay: false, keepalive: false });
+  });
+
+  it("is open at the first onWritable and writes what was queued before, after the open handler", () => {
+    const { conn, events } = setup({ sendType: "unsignedbyte" });
+    conn.connect("127.0.0.1", 1);
+    conn.send(1); conn.send(2);
+    const tcp = ScriptedTCP.last;
+    expect(tcp.written).to.deep.equal([]);
+    tcp.connect(100);
+    expect(events).to.deep.equal([["open"]]);
+    expect(tcp.written).to.deep.equal([1, 2]);
+  });
+
+  it("reads bytes announced before the first onWritable once open (onReadable will not repeat)", () => {
+    const { conn, events } = setup({ receiveType: "unsignedbyte" });
+    conn.connect("127.0.0.1", 1);
+    const tcp = ScriptedTCP.last;
+    tcp.arrive([7, 8]);
+    expect(events).to.deep.equal([]);
+    tcp.connect(10);
+    expect(events).to.deep.equal([["open"], ["data", 7], ["data", 8]]);
+  });
+
+  it("never writes more than writable; the rest waits for onWritable, in order", () => {
+    const { conn } = setup({ sendType: "unsignedbyte" });
+    conn.connect("127.0.0.1", 1);
+    const tcp = ScriptedTCP.last;
+    tcp.connect(3);
+    conn.send([1, 2, 3, 4, 5]);
+    conn.send([6]);
+    expect(tcp.written).to.deep.equal([1, 2, 3]);
+    expect(conn.bufferedAmount).to.equal(3);
+    tcp.grant(1);
+    expect(tcp.written).to.deep.equal([1, 2, 3, 4]);
+    tcp.grant(10);
+    expect(tcp.written).to.deep.equal([1, 2, 3, 4, 5, 6]);
+    expect(conn.bufferedAmount).to.equal(0);
+  });
+
+  it("reads no more than the receive buffer at a time and no more than announced", () => {
+    const { conn, events } = setup({ receiveType: "unsignedbyte", receiveBufferSize: 4, emitBatchDataAsAvailable: true });
+    conn.connect("127.0.0.1", 1);
+    const tcp = ScriptedTCP.last;
+    tcp.connect(10);
+    tcp.arrive([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(events.slice(1)).to.deep.equal([["data", [1, 2, 3, 4]], ["data", [5, 6, 7, 8]], ["data", [9, 10]]]);
+  });
+
+  it("close() flushes the queue first, then closes once; nothing fires after", () => {
+    const { host, conn, events } = setup({ sendType: "unsignedbyte" });
+    conn.connect("127.0.0.1", 1);
+    const tcp = ScriptedTCP.last;
+    tcp.connect(1);
+    conn.send([1, 2, 3]);
+    conn.close();
+    conn.close();
+    host.advance(0);
+    expect(tcp.closed).to.equal(false);
+    tcp.grant(5);
+    expect(tcp.written).to.deep.equal([1, 2, 3]);
+    expect(tcp.closed).to.equal(true);
+    host.advance(0);
+    expect(events).to.deep.equal([["open"], ["close"]]);
+    expect(host.pendingTimers).to.equal(0);
+  });
+
+  it("close() gives up flushing after 10 s without progress, saying how much was not sent", () => {
+    const { host, conn, events } = setup({ sendType: "unsignedbyte" });
+    conn.connect("127.0.0.1", 1);
+    const tcp = ScriptedTCP.last;
+    tcp.connect(1);
+    conn.send([1, 2, 3]);
+    conn.close();
+    host.advance(9000);
+    tcp.grant(1); // progress restarts the 10 s
+    host.advance(9000);
+    expect(tcp.closed).to.equal(false);
+    host.advance(1001);
+    expect(tcp.closed).to.equal(true);
+    expect(events.slice(1)).to.deep.equal([["error", "Closed with 1 bytes not sent: the peer read nothing for 10 s"], ["close"]]);
+    expect(host.pendingTimers).to.equal(0);
+  });
+
+  it("an error from send() after close() comes before \"close\"", () => {
+    const { host, conn, events } = setup();
+    conn.connect("127.0.0.1", 1);
+    ScriptedTCP.last.connect(10);
+    conn.close();
+    conn.send("late");
+    host.advance(0);
+    expect(events.slice(1).map((e) => e[0])).to.deep.equal(["error", "close"]);
+    expect(events[1][1]).to.match(/Socket is closed/);
+  });
+
+  it("times out a connect, and the owner hears why", () => {
+    const { host, conn, events } = setup({ connectTimeout: 500 });
+    conn.connect("127.0.0.1", 1);
+    const tcp = ScriptedTCP.last;
+    host.advance(499);
+    expect(events).to.deep.equal([]);
+    host.advance(1);
+    expect(events).to.deep.equal([["failed", "timed out after 500 ms"]]);
+    expect(tcp.closed).to.equal(true);
+    expect(host.pendingTimers).to.equal(0);
+  });
+
+  it("closes after idleTimeout seconds without traffic; traffic postpones it", () => {
+    const { host, conn, events } = setup({ idleTimeout: 2, receiveType: "unsignedbyte" });
+    conn.connect("127.0.0.1", 1);
+    const tcp = ScriptedTCP.last;
+    tcp.connect(10);
+    host.advance(1500);
+    tcp.arrive([1]);
+    host.advance(1500); // 1.5 s since the traffic
+    expect(tcp.closed).to.equal(false);
+    host.advance(500);
+    expect(tcp.closed).to.equal(true);
+    host.advance(0);
+    expect(events.map((e) => e[0])).to.deep.equal(["open", "data", "close"]);
+    expect(host.pendingTimers).to.equal(0);
+  });
+
+  it("a remote close mid-message reports the bytes lost, then closes", () => {
+    const { host, conn, events } = setup({ rawBytes: false });
+    conn.connect("127.0.0.1", 1);
+    const tcp = ScriptedTCP.last;
+    tcp.connect(10);
+    tcp.arrive([3, 0x61, 0x62, 0x63, 5, 0x61]);
+    tcp.fail();
+    host.advance(0);
+    expect(events.slice(1)).to.deep.equal([
+      ["data", "abc"],
+      ["error", "Connection closed by the peer with 2 bytes of an incomplete message lost"],
+      ["close"],
+    ]);
+  });
+
+  it("a failure reported with a reason is an error even when nothing was lost", () => {
+    const { host, conn, events } = setup();
+    conn.connect("127.0.0.1", 1);
+    const tcp = ScriptedTCP.last;
+    tcp.connect(10);
+    tcp.fail(new Error("read ECONNRESET"));
+    host.advance(0);
+    expect(events.slice(1)).to.deep.equal([["error", "Connection failed: read ECONNRESET"], ["close"]]);
+  });
+
+  it("a write that throws closes with one error, and later sends say closed", () => {
+    const { host, conn, events } = setup();
+    conn.connect("127.0.0.1", 1);
+    const tcp = ScriptedTCP.last;
+    tcp.connect(10);
+    tcp.write = () => { throw new Error("broken pipe"); };
+    conn.send("x");
+    conn.send("y");
+    host.advance(0);
+    expect(events.slice(1).map((e) => e[0])).to.deep.equal(["error", "error", "close"]);
+    expect(events[1][1]).to.equal("Write failed: broken pipe");
+    expect(events[2][1]).to.match(/Socket is closed/);
+  });
+});
