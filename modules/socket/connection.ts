@@ -41,6 +41,7 @@ export class Connection {
   #writable = 0;
   #queue: Uint8Array[] = []; // encoded messages not (fully) written, in order
   #queueOffset = 0; // bytes of #queue[0] already written
+  #queued = 0; // bytes in #queue not yet written: bufferedAmount, kept as a count (it is read per send)
   #rx: Uint8Array; // the receive buffer, receiveBufferSize bytes
   #encoder: Encoder;
   #receiveType: TypeInfo;
@@ -87,9 +88,7 @@ export class Connection {
 
   /** Bytes waiting to be written. */
   get bufferedAmount(): number {
-    let n = 0;
-    for (const chunk of this.#queue) n += chunk.length;
-    return n - this.#queueOffset;
+    return this.#queued;
   }
 
   /** Starts one connection attempt (client). The owner hears connected() or connectFailed(). */
@@ -150,6 +149,7 @@ export class Connection {
       return;
     }
     this.#queue.push(bytes.slice()); // a copy: the encoder reuses its scratch, the caller its buffer
+    this.#queued += bytes.length;
   }
 
   /** Flushes what is queued, then closes; "close" follows once. Before open it cancels. */
@@ -298,6 +298,7 @@ export class Connection {
       const chunk = this.#queueOffset === 0 ? queue[0]! : queue[0]!.subarray(this.#queueOffset);
       const n = this.#write(chunk);
       if (this.#state === CLOSED) return false;
+      this.#queued -= n;
       if (n === chunk.length) {
         queue.shift();
         this.#queueOffset = 0;
@@ -331,6 +332,7 @@ export class Connection {
     this.#dropSocket();
     this.#queue = [];
     this.#queueOffset = 0;
+    this.#queued = 0;
     this.#frames?.reset();
     this.#raw?.reset();
     if (error !== null) this.#errors.push(error);
