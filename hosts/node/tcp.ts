@@ -75,6 +75,7 @@ class Connection {
 	errorDelivered = false;
 	failure: Error | undefined = undefined; // why the connection ended, when it failed (reset, refused)
 	closed = false;
+	corked = false; // socket.cork() done for this tick, uncork() queued
 	remoteAddress: string | undefined;
 	remotePort: number | undefined;
 
@@ -112,6 +113,11 @@ class Connection {
 		const copy = Buffer.from(bytes); // copies: the caller may reuse its buffer at once
 		const length = copy.length;
 		this.unsent += length;
+		if (!this.corked) { // writes made in one tick go to the kernel together, in one writev
+			this.corked = true;
+			this.socket.cork();
+			process.nextTick(uncork, this);
+		}
 		this.socket.write(copy, () => {
 			this.unsent -= length;
 			this.notify?.(kWritable);
@@ -179,6 +185,11 @@ class Connection {
 		if (!this.readable)
 			this.notify?.(kError);
 	}
+}
+
+function uncork(conn: Connection): void {
+	conn.corked = false;
+	conn.socket.uncork();
 }
 
 export class TCP {
