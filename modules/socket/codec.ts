@@ -4,6 +4,7 @@
 import { HEADER_MAX, writeHeaderBefore } from "./framing.js";
 import {
   KIND_IMAGE, KIND_JSON, KIND_NUMBER, KIND_STRING, kindOf, readElement, writeElement, type TypeInfo,
+  T_DOUBLE, T_FLOAT, T_INT, T_SHORT, T_UINT, T_USHORT, toJavaInt, toJavaUint,
 } from "./types.js";
 import { incompleteTail, utf8Length } from "./utf8.js";
 
@@ -77,11 +78,8 @@ export class Encoder {
     const n = list.length * size;
     const bytes = this.#room(n);
     const view = bytes === this.#scratch ? this.#view : new DataView(bytes.buffer);
-    for (let i = 0, at = HEADER_MAX; i < list.length; i++, at += size) {
-      const x = list[i];
-      if (typeof x !== "number") throw notConvertible(x, this.type, ` (element ${i} of the array)`);
-      writeElement(view, at, code, x);
-    }
+    const bad = writeElements(view, HEADER_MAX, code, list);
+    if (bad >= 0) throw notConvertible(list[bad], this.type, ` (element ${bad} of the array)`);
     return this.#finish(bytes, n, framed);
   }
 
@@ -129,6 +127,63 @@ export class Encoder {
     const bytes = this.#room(source.length);
     bytes.set(source, HEADER_MAX);
     return this.#finish(bytes, source.length, framed);
+  }
+}
+
+/**
+ * Writes every element of `list` from `at` on, as writeElement() would; returns the index of the
+ * first element that is not a number (the bytes written so far are not used), or -1. One loop per
+ * type, the switch outside it: a call per element would box each double (16 bytes per element).
+ * `+x` (x is a number already) keeps V8 from boxing elements of a holey array (`new Array(n)`)
+ * on their way into toJavaInt: 16 kB less per 1000-element send.
+ */
+function writeElements(view: DataView, at: number, code: number, list: ArrayLike<unknown>): number {
+  const n = list.length;
+  let i = 0;
+  switch (code) {
+    case T_DOUBLE:
+      for (; i < n; i++, at += 8) {
+        const x = list[i];
+        if (typeof x !== "number") return i;
+        view.setFloat64(at, x, false);
+      }
+      return -1;
+    case T_FLOAT:
+      for (; i < n; i++, at += 4) {
+        const x = list[i];
+        if (typeof x !== "number") return i;
+        view.setFloat32(at, x, false);
+      }
+      return -1;
+    case T_INT:
+      for (; i < n; i++, at += 4) {
+        const x = list[i];
+        if (typeof x !== "number") return i;
+        view.setInt32(at, toJavaInt(+x), false);
+      }
+      return -1;
+    case T_UINT:
+      for (; i < n; i++, at += 4) {
+        const x = list[i];
+        if (typeof x !== "number") return i;
+        view.setUint32(at, toJavaUint(+x), false);
+      }
+      return -1;
+    case T_SHORT:
+    case T_USHORT:
+      for (; i < n; i++, at += 2) {
+        const x = list[i];
+        if (typeof x !== "number") return i;
+        view.setInt16(at, toJavaInt(+x), false);
+      }
+      return -1;
+    default: // T_BYTE, T_UBYTE
+      for (; i < n; i++, at += 1) {
+        const x = list[i];
+        if (typeof x !== "number") return i;
+        view.setInt8(at, toJavaInt(+x));
+      }
+      return -1;
   }
 }
 

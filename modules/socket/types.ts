@@ -71,13 +71,17 @@ export function narrow(code: number, x: number): number {
     case T_FLOAT: return Math.fround(x);
     case T_UBYTE: return toJavaInt(x) & 0xff; // low 8 bits of the (short) conversion
     case T_USHORT: return toJavaInt(x) & 0xffff; // low 16 bits of the (int) conversion
-    case T_UINT: // low 32 bits of the (long) conversion
-      if (x !== x) return 0;
-      if (x >= LONG_LIMIT) return 0xffffffff;
-      if (x <= -LONG_LIMIT) return 0;
-      return x >>> 0; // ToUint32: truncate, then modulo 2^32 — exact for |x| < 2^63
+    case T_UINT: return toJavaUint(x);
     default: return x;
   }
+}
+
+/** The low 32 bits of Java's (long) of a double, as an unsigned number. */
+export function toJavaUint(x: number): number {
+  if (x !== x) return 0;
+  if (x >= LONG_LIMIT) return 0xffffffff;
+  if (x <= -LONG_LIMIT) return 0;
+  return x >>> 0; // ToUint32: truncate, then modulo 2^32 — exact for |x| < 2^63
 }
 
 /** Writes one element big-endian (SPEC §4). The DataView setters do the low-bit truncation. */
@@ -88,7 +92,7 @@ export function writeElement(view: DataView, at: number, code: number, x: number
     case T_SHORT:
     case T_USHORT: view.setInt16(at, toJavaInt(x), false); return;
     case T_INT: view.setInt32(at, toJavaInt(x), false); return;
-    case T_UINT: view.setUint32(at, narrow(T_UINT, x), false); return;
+    case T_UINT: view.setUint32(at, toJavaUint(x), false); return;
     case T_FLOAT: view.setFloat32(at, x, false); return; // rounds to nearest, ties to even, as Java does
     default: view.setFloat64(at, x, false);
   }
