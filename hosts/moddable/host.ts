@@ -9,8 +9,9 @@ import TextEncoder from "text/encoder";
 import Timer from "timer";
 import type { Host, ListenerConstructor, TCPConstructor } from "../../modules/socket/host.js";
 
+// Module scope is frozen when preloaded (in flash on a device): only the stateless encoder lives
+// here. TextDecoder.decode() writes its streaming state into the instance, so one is made per call.
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 export const moddableHost: Host = Object.freeze({
   name: "Moddable",
@@ -29,7 +30,7 @@ export const moddableHost: Host = Object.freeze({
     }
   },
   encodeUTF8Into: (text: string, dest: Uint8Array) => encoder.encodeInto(text, dest).written,
-  decodeUTF8: (bytes: Uint8Array) => decoder.decode(bytes),
+  decodeUTF8: (bytes: Uint8Array) => new TextDecoder().decode(bytes),
   report: (message: string) => trace(`${message}\n`),
   defaults: Object.freeze({
     receiveBufferSize: 1460, // one TCP segment (lwIP MSS 1436 on the ESP32 build)
