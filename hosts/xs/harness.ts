@@ -190,7 +190,8 @@ function runOne(api: Record<string, unknown>, scenario: Scenario, seed: number):
           },
         });
         cleanup.push(() => listener.close());
-        world.at(0, () => onListening(listener.port));
+        const bound = listener.port;
+        world.at(0, () => onListening(bound));
         return { close: () => listener.close() };
       },
       connect(port: number, onPeer: (peer: Peer) => void, onRefused?: () => void) {

@@ -135,16 +135,16 @@ export class Endpoint {
     this.inbox.push(segment);
     this.unread += segment.length;
     this.received += segment.length;
+    this.sink?.readable(this.unread);
     if (this.resetAfter >= 0) {
       this.resetAfter -= segment.length;
-      if (this.resetAfter <= 0) {
+      if (this.resetAfter <= 0) { // fault: the connection is reset, both ends hear of it
         this.resetAfter = -1;
-        this.world.trace(`${this.name} fault reset`);
-        this.abort();
-        return;
+        const peer = this.peer;
+        this.reset("fault");
+        if (peer) this.world.at(this.world.latency(), () => peer.reset("fault"));
       }
     }
-    this.sink?.readable(this.unread);
   }
 
   remoteClosed(): void {
