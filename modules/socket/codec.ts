@@ -187,8 +187,11 @@ function writeElements(view: DataView, at: number, code: number, list: ArrayLike
   }
 }
 
-/** Decodes one framed message (SPEC §5). Throws CodecError for a bad numeric length or bad JSON. */
-export function decodeMessage(type: TypeInfo, text: TextCodec, bytes: Uint8Array, start: number, end: number): unknown {
+/**
+ * Decodes one framed message (SPEC §5). Throws CodecError for a bad numeric length or bad JSON.
+ * `own`: bytes is exactly this payload's own buffer (see MessageSink): an image is returned without a copy.
+ */
+export function decodeMessage(type: TypeInfo, text: TextCodec, bytes: Uint8Array, start: number, end: number, own = false): unknown {
   const n = end - start;
   switch (type.kind) {
     case KIND_NUMBER: {
@@ -210,7 +213,7 @@ export function decodeMessage(type: TypeInfo, text: TextCodec, bytes: Uint8Array
         throw new CodecError("EBADJSON", `Received invalid JSON (${n} bytes): ${source.length > 40 ? source.slice(0, 40) + "…" : source}`);
       }
     }
-    default: return copyBytes(bytes, start, end);
+    default: return own ? bytes.buffer as ArrayBuffer : copyBytes(bytes, start, end);
   }
 }
 

@@ -239,10 +239,10 @@ export class Connection {
     }
   }
 
-  #onMessage = (bytes: Uint8Array, start: number, end: number): boolean => {
+  #onMessage = (bytes: Uint8Array, start: number, end: number, own: boolean): boolean => {
     let value: unknown;
     try {
-      value = decodeMessage(this.#receiveType, this.#host, bytes, start, end);
+      value = decodeMessage(this.#receiveType, this.#host, bytes, start, end, own);
     } catch (e) {
       if (!(e instanceof CodecError)) throw e;
       this.#owner.error(e.message); // one bad message; the connection stays up (SPEC §4–5)

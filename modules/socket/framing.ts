@@ -33,8 +33,12 @@ export class FrameSizeError extends Error {
   }
 }
 
-/** Called with each complete payload, bytes[start, end); valid only during the call. Return false to stop. */
-export type MessageSink = (bytes: Uint8Array, start: number, end: number) => boolean;
+/**
+ * Called with each complete payload, bytes[start, end); valid only during the call, unless `own`:
+ * then `bytes` is a buffer of exactly this payload, made for it, that the sink may keep.
+ * Return false to stop.
+ */
+export type MessageSink = (bytes: Uint8Array, start: number, end: number, own: boolean) => boolean;
 
 // Decoder states (numbers, not strings: STYLE item 3).
 const LENGTH = 0; // waiting for the first header byte
@@ -101,7 +105,7 @@ export class FrameDecoder {
           if (this.#filled < body.length) continue;
           this.#body = null;
           this.#state = LENGTH;
-          if (!sink(body, 0, body.length)) return false;
+          if (!sink(body, 0, body.length, true)) return false;
           continue;
         }
         default:
@@ -130,7 +134,7 @@ export class FrameDecoder {
     this.#length = n;
     if (end - i >= n) {
       this.#state = LENGTH;
-      return sink(bytes, i, i + n) ? i + n : -1;
+      return sink(bytes, i, i + n, false) ? i + n : -1;
     }
     const body = new Uint8Array(n);
     body.set(bytes.subarray(i, end));
