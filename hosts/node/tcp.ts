@@ -311,7 +311,7 @@ export class TCP {
 		const conn = this.#live();
 		if (!conn.connected)
 			throw new Error("not ready");
-		const bytes = ("number" === this.#format) ? Uint8Array.of(Number(data) & 0xFF) : toBytes(data);
+		const bytes = ("number" === this.#format) ? Uint8Array.of(Number(data) & 0xFF) : (data instanceof Uint8Array) ? data : toBytes(data);
 		if (conn.ended || conn.socket.destroyed)
 			return this.#reported = 0;
 		if (bytes.byteLength > conn.writable)

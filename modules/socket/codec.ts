@@ -35,6 +35,7 @@ export class Encoder {
   #text: TextCodec;
   #scratch: Uint8Array;
   #view: DataView;
+  #last: Uint8Array | null = null; // the view #finish() returned last, on the scratch
 
   constructor(type: TypeInfo, text: TextCodec, capacity: number) {
     this.type = type;
@@ -58,10 +59,15 @@ export class Encoder {
     return HEADER_MAX + n <= this.#scratch.length ? this.#scratch : new Uint8Array(HEADER_MAX + n);
   }
 
+  // The range as a view; on the scratch, the view of the last encode is reused when the range is
+  // the same (messages of one size): no allocation per send.
   #finish(bytes: Uint8Array, n: number, framed: boolean): Uint8Array {
     const end = HEADER_MAX + n;
     const start = framed ? writeHeaderBefore(bytes, HEADER_MAX, n) : HEADER_MAX;
-    return bytes.subarray(start, end);
+    if (bytes !== this.#scratch) return bytes.subarray(start, end);
+    const last = this.#last;
+    if (last !== null && last.byteOffset === start && last.length === end - start) return last;
+    return (this.#last = bytes.subarray(start, end));
   }
 
   #numbers(value: unknown, framed: boolean): Uint8Array {
