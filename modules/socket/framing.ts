@@ -25,6 +25,15 @@ export function writeHeaderBefore(bytes: Uint8Array, end: number, n: number): nu
   return at;
 }
 
+/** Copies src[start, end) to dest at `at`; a short range byte by byte (no subarray view to allocate). */
+function copyRange(dest: Uint8Array, at: number, src: Uint8Array, start: number, end: number): void {
+  if (end - start < 64) {
+    while (start < end) dest[at++] = src[start++]!;
+  } else {
+    dest.set(src.subarray(start, end), at);
+  }
+}
+
 /** A header announced a message larger than the receiver allows (or not a valid length). */
 export class FrameSizeError extends Error {
   readonly code = "EMSGSIZE";
@@ -99,7 +108,7 @@ export class FrameDecoder {
         case BODY: {
           const body = this.#body!;
           const take = Math.min(end - i, body.length - this.#filled);
-          body.set(bytes.subarray(i, i + take), this.#filled);
+          copyRange(body, this.#filled, bytes, i, i + take);
           this.#filled += take;
           i += take;
           if (this.#filled < body.length) continue;
@@ -137,7 +146,7 @@ export class FrameDecoder {
       return sink(bytes, i, i + n, false) ? i + n : -1;
     }
     const body = new Uint8Array(n);
-    body.set(bytes.subarray(i, end));
+    copyRange(body, 0, bytes, i, end);
     this.#body = body;
     this.#filled = end - i;
     this.#state = BODY;
