@@ -12,6 +12,9 @@ import { stats } from "./lib.js";
 
 const gc = globalThis.gc;
 
+// What the harness itself allocates around a run (profiler, memoryUsage, the await): subtracted.
+let harness = 0;
+
 async function measure(run, n, reps) {
   const heap = [];
   const external = [];
@@ -27,7 +30,7 @@ async function measure(run, n, reps) {
     const { statistics } = profiler.stop();
     let freed = 0;
     for (const s of statistics) freed += s.beforeGC.heapStatistics.usedHeapSize - s.afterGC.heapStatistics.usedHeapSize;
-    heap.push((m1.heapUsed - m0.heapUsed + freed) / n);
+    heap.push((m1.heapUsed - m0.heapUsed + freed - harness) / n);
     external.push((m1.arrayBuffers - m0.arrayBuffers) / n);
     gcs += statistics.length;
   }
@@ -38,6 +41,9 @@ export async function allocRows({ scale = 1, reps = 3 } = {}) {
   if (typeof gc !== "function") throw new Error("bench/alloc.js needs node --expose-gc");
   const out = { codec: [], framing: [], e2e: [] };
   const ops = (n) => Math.max(4, Math.round(n * scale));
+  for (let i = 0; i < 5; i++) await measure(async () => {}, 1, 1); // warm the harness
+  harness = (await measure(async () => {}, 1, 9)).heap.median;
+  out.harnessBytes = harness;
 
   for (const type of NUMERIC_TYPES) {
     const c = codecCase(type);

@@ -4,6 +4,7 @@
 // HIGH bytes wait in the sender's own queue, else yield to the event loop (setImmediate) and go on.
 
 import net from "node:net";
+import { TCP } from "../dist/hosts/node/tcp.js";
 import { SocketClient, SocketServer } from "../dist/hosts/node/index.js";
 import { nodeHost } from "../dist/hosts/node/host.js";
 import { Encoder } from "../dist/modules/socket/codec.js";
@@ -13,6 +14,9 @@ import { now, stats } from "./lib.js";
 const LOOPBACK = "127.0.0.1";
 const HIGH = 65536; // bytes queued by the sender before it yields (module: bufferedAmount; raw: writableLength)
 const RUN_TIMEOUT_MS = 60000;
+// BENCH_WRITE_BUFFER_SIZE=n: the client's Node TCP emulates an n-byte send buffer instead of 64 KiB
+// (writeBufferSize, through the module's `tcp` option), to see what that limit costs.
+const WRITE_BUFFER_SIZE = Number(process.env.BENCH_WRITE_BUFFER_SIZE) || 0;
 
 /** The rows; `count` is messages per timed run at scale 1. */
 export const E2E_CASES = [
@@ -95,7 +99,7 @@ export async function framedPair(type) {
     server.start();
   });
   const client = new SocketClient(port, LOOPBACK, {
-    rawBytes: false, sendType: type, receiveType: type, maxUnsentMessages: 0, reconnectAttempts: 0,
+    rawBytes: false, sendType: type, receiveType: type, maxUnsentMessages: 0, reconnectAttempts: 0, ...(WRITE_BUFFER_SIZE ? { tcp: class extends TCP { constructor(o) { super({ ...o, writeBufferSize: WRITE_BUFFER_SIZE }); } } } : {}),
   });
   client.on("error", (e) => errors.push(String(e)));
   await new Promise((resolve) => {
