@@ -2,7 +2,7 @@
 // in the same run as its baseline. Timings are reported, never judged: the exit code says only
 // whether the bench itself ran.
 //
-//   node bench/run.js [--scale X] [--reps N] [--markdown] [--json FILE] [--no-alloc] [--only e2e,codec,framing,alloc]
+//   node bench/run.js [--scale X] [--reps N] [--markdown] [--json FILE] [--no-alloc] [--only e2e,codec,framing,alloc,xs]
 
 import { execFile } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -99,7 +99,8 @@ export function tables(r) {
     }
   }
   if (r.xs?.rows?.length) {
-    out.xs = [r.xs.header, ...r.xs.rows];
+    out.xs = r.xs.codec;
+    out.xsFraming = r.xs.framing;
   }
   return out;
 }
@@ -129,7 +130,7 @@ function print(r, asMarkdown) {
   for (const key of Object.keys(t)) {
     out.push(asMarkdown ? markdown(t[key]) : table(t[key]), "");
   }
-  if (r.xs && !r.xs.rows?.length) out.push(`XS: ${r.xs.note}`, "");
+  if (r.xs) out.push(`XS: ${r.xs.note}`, "");
   out.push("targets (issue 4):", ...targets(r).map((l) => `  ${l}`));
   out.push("", "rates: median of the runs ± half their range; ratio: median of per-run framed/raw pairs (min–max);",
     "B/msg: V8 heap bytes allocated per message in steady state (+ ArrayBuffer backing stores, 'ext'), sender and receiver together.");

@@ -75,6 +75,15 @@ describe("bench (smoke run, tiny sizes)", function () {
     expect(t.e2e.length).to.equal(1 + E2E_CASES.length);
     expect(targets(r).length).to.equal(4);
     expect(r.xs).to.be.an("object");
-    if (!r.xs.rows.length) expect(r.xs.note).to.match(/not measured/);
+    if (!r.xs.rows.length) expect(r.xs.note).to.match(/not measured: /);
+    else {
+      // XS under callgrind: every numeric type and framing case counted, the same in both runs
+      expect(r.xs.deterministic, r.xs.note).to.equal(true);
+      expect(r.xs.totals[0]).to.equal(r.xs.totals[1]);
+      expect(r.xs.rows.map((x) => x[0])).to.deep.equal(NUMERIC_TYPES);
+      expect(t.xs.length).to.equal(1 + NUMERIC_TYPES.length);
+      for (const row of r.xs.rows) for (const cell of row.slice(1)) expect(Number(cell), row[0]).to.be.above(0);
+      expect(t.xsFraming.length).to.be.above(1);
+    }
   });
 });
