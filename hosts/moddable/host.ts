@@ -6,6 +6,7 @@ import TCP from "embedded:io/socket/tcp";
 import Net from "net";
 import TextDecoder from "text/decoder";
 import TextEncoder from "text/encoder";
+import Time from "time";
 import Timer from "timer";
 import type { Host, ListenerConstructor, TCPConstructor } from "../../modules/socket/host.js";
 
@@ -21,7 +22,7 @@ export const moddableHost: Host = Object.freeze({
   clearTimer: (timer: unknown) => {
     if (timer !== undefined) Timer.clear(timer as ReturnType<typeof Timer.set>);
   },
-  now: () => Date.now(),
+  now: () => Time.ticks, // monotonic: Date.now() jumps when SNTP sets the clock
   resolve(name: string, callback: (address: string | undefined, reason?: string) => void) {
     try {
       Net.resolve(name, (_name: string, address?: string) => callback(address, address ? undefined : "no address"));

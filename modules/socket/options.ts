@@ -61,7 +61,7 @@ const WANTS = new Map<Check, string>([
   [isClientAuth, '"none", "request" or "required"'],
 ]);
 
-const COMMON: Record<keyof CommonOptions, Check> = {
+const COMMON: Readonly<Record<keyof CommonOptions, Check>> = Object.freeze({
   emitBatchDataAsAvailable: isBoolean,
   idleTimeout: isDuration,
   keepAlive: isBoolean,
@@ -78,24 +78,24 @@ const COMMON: Record<keyof CommonOptions, Check> = {
   pfxKeyCertPassword: isString,
   maxUnsentMessages: isCount,
   tcp: isClass,
-};
+});
 
-const CLIENT: Record<keyof ClientOptions, Check> = {
+const CLIENT: Readonly<Record<keyof ClientOptions, Check>> = Object.freeze({
   ...COMMON,
   connectTimeout: isDuration,
   discardMessagesBeforeOpen: isBoolean,
   reconnectAttempts: isCount,
   reconnectInterval: isDuration,
   trustAll: isBoolean,
-};
+});
 
-const SERVER: Record<keyof ServerOptions, Check> = {
+const SERVER: Readonly<Record<keyof ServerOptions, Check>> = Object.freeze({
   ...COMMON,
   clientAuth: isClientAuth,
   hostInterface: isString,
   port: isPort,
   listener: isClass,
-};
+});
 
 function commonDefaults(host: HostDefaults): CommonOptions {
   return {
