@@ -67,6 +67,9 @@ class Connection {
 	notify: ((bits: number) => void) | undefined; // the owning TCP's trigger
 	capacity = DEFAULT_WRITE_BUFFER_SIZE;
 	unsent = 0; // bytes accepted by write() whose socket.write callback has not run
+	ring: Buffer | undefined = undefined; // the emulated send buffer: copies of what write() accepted, until node has written them
+	ringHead = 0; // where the next copy goes in ring
+	ringUsed = 0; // bytes of ring that node has not written yet (they end at ringHead)
 	chunks: Buffer[] = [];
 	offset = 0; // read position in chunks[0]
 	readable = 0; // unread bytes in chunks
@@ -108,18 +111,48 @@ class Connection {
 		return this.capacity - this.unsent;
 	}
 
-	/** Hand a copy of bytes to node:net; the space comes back when node passes it to the kernel. */
+	/**
+	 * Hand a copy of bytes to node:net; the space comes back when node passes it to the kernel.
+	 * The copy goes into a ring of `capacity` bytes allocated once (node writes views of it, and
+	 * callbacks come back in order, so the oldest bytes are always freed first); a copy of its own
+	 * only if the ring cannot take it (capacity changed by a take-over while bytes were in flight).
+	 */
 	send(bytes: Uint8Array): void {
-		const copy = Buffer.from(bytes); // copies: the caller may reuse its buffer at once
-		const length = copy.length;
-		this.unsent += length;
 		if (!this.corked) { // writes made in one tick go to the kernel together, in one writev
 			this.corked = true;
 			this.socket.cork();
 			process.nextTick(uncork, this);
 		}
+		if ((undefined === this.ring || this.ring.length !== this.capacity) && !this.ringUsed) {
+			this.ring = Buffer.allocUnsafeSlow(this.capacity);
+			this.ringHead = 0;
+		}
+		const ring = this.ring!;
+		const length = bytes.length;
+		if (length > ring.length - this.ringUsed) {
+			this.#write(Buffer.from(bytes), false); // copies: the caller may reuse its buffer at once
+			return;
+		}
+		const first = Math.min(length, ring.length - this.ringHead); // up to the end of the ring, the rest from its start
+		ring.set(first === length ? bytes : bytes.subarray(0, first), this.ringHead);
+		this.#write(ring.subarray(this.ringHead, this.ringHead + first), true);
+		this.ringHead = (this.ringHead + first) % ring.length;
+		if (first < length) {
+			ring.set(bytes.subarray(first), 0);
+			this.#write(ring.subarray(0, length - first), true);
+			this.ringHead = length - first;
+		}
+	}
+
+	#write(copy: Buffer, inRing: boolean): void {
+		const length = copy.length;
+		this.unsent += length;
+		if (inRing)
+			this.ringUsed += length;
 		this.socket.write(copy, () => {
 			this.unsent -= length;
+			if (inRing)
+				this.ringUsed -= length;
 			this.notify?.(kWritable);
 		});
 	}
