@@ -28,6 +28,10 @@ function notConvertible(value: unknown, type: TypeInfo, detail = ""): CodecError
  * Encodes each send() into one contiguous byte range: the payload, preceded by its frame header
  * when framed. The range lives in a scratch buffer preallocated at `capacity` bytes and reused
  * (valid until the next encode); only a message larger than that gets a buffer of its own.
+ * encode(value, framed, true) returns a range the caller may keep (a message to queue): it stays
+ * in the scratch, and later encodes go after it, until release() says nothing kept is in use any
+ * more; when the scratch is full of kept messages, a new one is allocated (the old one lives as
+ * long as they do). So queued messages are encoded in place, with no copy and no allocation each.
  * Validation happens as it writes, and nothing is returned on failure: all-or-nothing (SPEC §4).
  */
 export class Encoder {
@@ -36,6 +40,8 @@ export class Encoder {
   #scratch: Uint8Array;
   #view: DataView;
   #last: Uint8Array | null = null; // the view #finish() returned last, on the scratch
+  #base = 0; // scratch bytes before this are kept messages; encodes start here
+  #keep = false; // the encode under way returns a range the caller keeps
 
   constructor(type: TypeInfo, text: TextCodec, capacity: number) {
     this.type = type;
@@ -44,8 +50,9 @@ export class Encoder {
     this.#view = new DataView(this.#scratch.buffer);
   }
 
-  /** Throws CodecError when `value` cannot be converted. */
-  encode(value: unknown, framed: boolean): Uint8Array {
+  /** Throws CodecError when `value` cannot be converted. `keep`: see the class comment. */
+  encode(value: unknown, framed: boolean, keep = false): Uint8Array {
+    this.#keep = keep;
     switch (this.type.kind) {
       case KIND_NUMBER: return this.#numbers(value, framed);
       case KIND_STRING: return this.#string(this.#asText(value), framed);
@@ -54,17 +61,40 @@ export class Encoder {
     }
   }
 
-  // Space for a payload of `n` bytes at HEADER_MAX: the scratch if it fits, else a new buffer.
+  /** The ranges returned with `keep` are no longer in use: the scratch is free from its start again. */
+  release(): void {
+    this.#base = 0;
+  }
+
+  // Space for a payload of `n` bytes at #base + HEADER_MAX: the scratch if it fits, a new scratch
+  // if this one is taken by kept messages, else a buffer of its own.
   #room(n: number): Uint8Array {
-    return HEADER_MAX + n <= this.#scratch.length ? this.#scratch : new Uint8Array(HEADER_MAX + n);
+    const scratch = this.#scratch;
+    if (this.#base + HEADER_MAX + n <= scratch.length) return scratch;
+    if (HEADER_MAX + n > scratch.length) return new Uint8Array(HEADER_MAX + n);
+    this.#scratch = new Uint8Array(scratch.length);
+    this.#view = new DataView(this.#scratch.buffer);
+    this.#last = null;
+    this.#base = 0;
+    return this.#scratch;
+  }
+
+  // Where the payload goes in `bytes` (from #room).
+  #at(bytes: Uint8Array): number {
+    return bytes === this.#scratch ? this.#base + HEADER_MAX : HEADER_MAX;
   }
 
   // The range as a view; on the scratch, the view of the last encode is reused when the range is
   // the same (messages of one size): no allocation per send.
   #finish(bytes: Uint8Array, n: number, framed: boolean): Uint8Array {
-    const end = HEADER_MAX + n;
-    const start = framed ? writeHeaderBefore(bytes, HEADER_MAX, n) : HEADER_MAX;
+    const at = this.#at(bytes);
+    const end = at + n;
+    const start = framed ? writeHeaderBefore(bytes, at, n) : at;
     if (bytes !== this.#scratch) return bytes.subarray(start, end);
+    if (this.#keep) {
+      this.#base = end;
+      return bytes.subarray(start, end);
+    }
     const last = this.#last;
     if (last !== null && last.byteOffset === start && last.length === end - start) return last;
     return (this.#last = bytes.subarray(start, end));
@@ -75,7 +105,7 @@ export class Encoder {
     if (typeof value === "number") {
       const bytes = this.#room(size);
       const view = bytes === this.#scratch ? this.#view : new DataView(bytes.buffer);
-      writeElement(view, HEADER_MAX, code, value);
+      writeElement(view, this.#at(bytes), code, value);
       return this.#finish(bytes, size, framed);
     }
     if (!Array.isArray(value) && !(ArrayBuffer.isView(value) && !(value instanceof DataView)))
@@ -84,7 +114,7 @@ export class Encoder {
     const n = list.length * size;
     const bytes = this.#room(n);
     const view = bytes === this.#scratch ? this.#view : new DataView(bytes.buffer);
-    const bad = writeElements(view, HEADER_MAX, code, list);
+    const bad = writeElements(view, this.#at(bytes), code, list);
     if (bad >= 0) throw notConvertible(list[bad], this.type, ` (element ${bad} of the array)`);
     return this.#finish(bytes, n, framed);
   }
@@ -119,8 +149,8 @@ export class Encoder {
     // 3 bytes per UTF-16 unit is the most UTF-8 can take; measure exactly only when that bound
     // does not fit the scratch.
     const bound = text.length * 3;
-    const bytes = HEADER_MAX + bound <= this.#scratch.length ? this.#scratch : this.#room(utf8Length(text));
-    const n = this.#text.encodeUTF8Into(text, bytes.subarray(HEADER_MAX));
+    const bytes = this.#base + HEADER_MAX + bound <= this.#scratch.length ? this.#scratch : this.#room(utf8Length(text));
+    const n = this.#text.encodeUTF8Into(text, bytes.subarray(this.#at(bytes)));
     return this.#finish(bytes, n, framed);
   }
 
@@ -129,9 +159,9 @@ export class Encoder {
     if (value instanceof ArrayBuffer) source = new Uint8Array(value);
     else if (ArrayBuffer.isView(value)) source = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
     else throw notConvertible(value, this.type);
-    if (!framed) return source; // written as it is; the connection copies what it must queue
+    if (!framed && !this.#keep) return source; // written as it is; the connection copies what it must queue
     const bytes = this.#room(source.length);
-    bytes.set(source, HEADER_MAX);
+    bytes.set(source, this.#at(bytes));
     return this.#finish(bytes, source.length, framed);
   }
 }

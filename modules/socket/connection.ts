@@ -128,9 +128,12 @@ export class Connection {
       return;
     }
     const discarding = this.#state !== OPEN && this.#settings.discardMessagesBeforeOpen;
+    // A message that can only be queued is encoded where it will wait (see Encoder): no copy.
+    const limit = this.#settings.maxUnsentMessages;
+    const queueing = !discarding && (this.#state !== OPEN || this.#queue.length > 0) && !(limit > 0 && this.#queue.length >= limit);
     let bytes: Uint8Array;
     try {
-      bytes = this.#encoder.encode(value, !this.#settings.rawBytes);
+      bytes = this.#encoder.encode(value, !this.#settings.rawBytes, queueing);
     } catch (e) {
       if (!(e instanceof CodecError)) throw e;
       this.#deferError(e.message);
@@ -143,12 +146,11 @@ export class Connection {
       if (this.#state !== OPEN) return; // the write failed and closed us
       bytes = bytes.subarray(written);
     }
-    const limit = this.#settings.maxUnsentMessages;
     if (limit > 0 && this.#queue.length >= limit) {
       this.#deferError(`Too many unsent messages (maxUnsentMessages is ${limit}): message not sent`);
       return;
     }
-    this.#queue.push(bytes.slice()); // a copy: the encoder reuses its scratch, the caller its buffer
+    this.#queue.push(queueing ? bytes : bytes.slice()); // else a copy: the encoder reuses its scratch, the caller its buffer
     this.#queued += bytes.length;
   }
 
@@ -302,6 +304,7 @@ export class Connection {
       if (n === chunk.length) {
         queue.shift();
         this.#queueOffset = 0;
+        if (queue.length === 0) this.#encoder.release(); // the socket copied every kept message
       } else {
         this.#queueOffset += n;
       }
@@ -331,6 +334,7 @@ export class Connection {
     this.#connectTimer = this.#idleTimer = this.#closeTimer = undefined;
     this.#dropSocket();
     this.#queue = [];
+    this.#encoder.release();
     this.#queueOffset = 0;
     this.#queued = 0;
     this.#frames?.reset();
