@@ -257,6 +257,11 @@ function copyBytes(bytes: Uint8Array, start: number, end: number): ArrayBuffer {
   return bytes.slice(start, end).buffer as ArrayBuffer; // a copy of exactly these bytes
 }
 
+/** A view (no copy, no allocation of bytes) of `length` bytes of the buffer under `bytes`, from byte `start` of that buffer. */
+export function viewOf(bytes: Uint8Array, start: number, length: number): Uint8Array {
+  return new Uint8Array(bytes.buffer, start, length);
+}
+
 export type ValueSink = (value: unknown) => boolean;
 
 /**

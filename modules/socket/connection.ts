@@ -3,7 +3,7 @@
 // the rest in a bounded queue (backpressure, order kept); the idle and connect timers; one error
 // path; an idempotent close. It reports to its owner (the public class), which emits the events.
 
-import { CodecError, decodeMessage, Encoder, RawDecoder } from "./codec.js";
+import { CodecError, decodeMessage, Encoder, RawDecoder, viewOf } from "./codec.js";
 import { FrameDecoder, FrameSizeError } from "./framing.js";
 import type { Host, TCPConstructor, TCPSocket } from "./host.js";
 import type { CommonOptions } from "./options.js";
@@ -293,21 +293,29 @@ export class Connection {
     return n;
   }
 
-  /** Writes queued messages while writable; returns false if the socket failed. */
+  /**
+   * Writes queued messages while writable; returns false if the socket failed. Messages that lie
+   * end to end in one buffer (encoded in place, see Encoder) go out in one write.
+   */
   #flush(): boolean {
     const queue = this.#queue;
     while (queue.length > 0 && this.#writable > 0) {
-      const chunk = this.#queueOffset === 0 ? queue[0]! : queue[0]!.subarray(this.#queueOffset);
+      const first = queue[0]!;
+      const start = first.byteOffset + this.#queueOffset;
+      let end = first.byteOffset + first.length;
+      for (let i = 1; i < queue.length && end - start < this.#writable; i++) {
+        const next = queue[i]!;
+        if (next.buffer !== first.buffer || next.byteOffset !== end) break;
+        end += next.length;
+      }
+      const chunk = end - start === first.length ? first : viewOf(first, start, end - start);
       const n = this.#write(chunk);
       if (this.#state === CLOSED) return false;
       this.#queued -= n;
-      if (n === chunk.length) {
-        queue.shift();
-        this.#queueOffset = 0;
-        if (queue.length === 0) this.#encoder.release(); // the socket copied every kept message
-      } else {
-        this.#queueOffset += n;
-      }
+      let left = this.#queueOffset + n; // bytes written from the start of queue[0]
+      while (queue.length > 0 && left >= queue[0]!.length) left -= queue.shift()!.length;
+      this.#queueOffset = left;
+      if (queue.length === 0) this.#encoder.release(); // the socket copied every kept message
       if (this.#state === CLOSING) this.#armCloseTimer(); // progress: restart the stall timer
     }
     return true;
