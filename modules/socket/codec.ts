@@ -6,7 +6,7 @@ import {
   KIND_IMAGE, KIND_JSON, KIND_NUMBER, KIND_STRING, kindOf, readElement, writeElement, type TypeInfo,
   T_DOUBLE, T_FLOAT, T_INT, T_SHORT, T_UINT, T_USHORT, toJavaInt, toJavaUint,
 } from "./types.js";
-import { incompleteTail, utf8Length } from "./utf8.js";
+import { incompleteTail, utf16Units, utf8Length } from "./utf8.js";
 
 export interface TextCodec {
   encodeUTF8Into(text: string, dest: Uint8Array): number;
@@ -146,10 +146,19 @@ export class Encoder {
   }
 
   #string(text: string, framed: boolean): Uint8Array {
-    // 3 bytes per UTF-16 unit is the most UTF-8 can take; measure exactly only when that bound
-    // does not fit the scratch.
-    const bound = text.length * 3;
-    const bytes = this.#base + HEADER_MAX + bound <= this.#scratch.length ? this.#scratch : this.#room(utf8Length(text));
+    // 3 bytes per UTF-16 unit is the most UTF-8 can take; under that bound it fits the scratch.
+    // Over it, but with no more units than free bytes, it may fit: encode, and it did unless
+    // fewer than 4 bytes (one character) were left over and the bytes hold fewer units than the
+    // text. Only a text that does not fit is measured exactly (a loop over it in JavaScript).
+    if (HEADER_MAX + text.length <= this.#scratch.length) {
+      const scratch = this.#room(text.length); // this scratch, or a new one if kept messages fill it
+      const at = this.#at(scratch);
+      const space = scratch.length - at;
+      const n = this.#text.encodeUTF8Into(text, scratch.subarray(at));
+      if (text.length * 3 <= space || space - n >= 4 || utf16Units(scratch, at, at + n) === text.length)
+        return this.#finish(scratch, n, framed);
+    }
+    const bytes = this.#room(utf8Length(text));
     const n = this.#text.encodeUTF8Into(text, bytes.subarray(this.#at(bytes)));
     return this.#finish(bytes, n, framed);
   }

@@ -17,6 +17,16 @@ export function utf8Length(text: string): number {
   return n;
 }
 
+/** UTF-16 units that the whole UTF-8 sequences in bytes[start, end) stand for: 2 for a 4-byte one, else 1. */
+export function utf16Units(bytes: Uint8Array, start: number, end: number): number {
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const b = bytes[i]!;
+    if ((b & 0xc0) !== 0x80) n += b >= 0xf0 ? 2 : 1;
+  }
+  return n;
+}
+
 /**
  * How many bytes at the end of bytes[start, end) begin a UTF-8 sequence that is not complete
  * yet (0 to 3): they are held back for the next chunk. Invalid bytes are not held back — the
