@@ -29,9 +29,11 @@ function notConvertible(value: unknown, type: TypeInfo, detail = ""): CodecError
  * when framed. The range lives in a scratch buffer preallocated at `capacity` bytes and reused
  * (valid until the next encode); only a message larger than that gets a buffer of its own.
  * encode(value, framed, true) returns a range the caller may keep (a message to queue): it stays
- * in the scratch, and later encodes go after it, until release() says nothing kept is in use any
- * more; when the scratch is full of kept messages, a new one is allocated (the old one lives as
- * long as they do). So queued messages are encoded in place, with no copy and no allocation each.
+ * in the scratch, and later encodes go after it, until done() has been called for every kept range
+ * of the scratch, or release() for all of them; then the scratch is free from its start again.
+ * When it is full of kept messages, encoding goes on in the previous scratch if all of its kept
+ * ranges are done, else in a new one. So queued messages are encoded in place, with no copy and,
+ * in steady state, no allocation; at most two scratches are held (release() drops the second).
  * Validation happens as it writes, and nothing is returned on failure: all-or-nothing (SPEC §4).
  */
 export class Encoder {
@@ -41,6 +43,9 @@ export class Encoder {
   #view: DataView;
   #last: Uint8Array | null = null; // the view #finish() returned last, on the scratch
   #base = 0; // scratch bytes before this are kept messages; encodes start here
+  #kept = 0; // kept ranges on #scratch not done yet
+  #previous: Uint8Array | null = null; // the scratch before this one, while kept ranges may be on it
+  #previousKept = 0;
   #keep = false; // the encode under way returns a range the caller keeps
 
   constructor(type: TypeInfo, text: TextCodec, capacity: number) {
@@ -61,22 +66,38 @@ export class Encoder {
     }
   }
 
-  /** The ranges returned with `keep` are no longer in use: the scratch is free from its start again. */
-  release(): void {
-    this.#base = 0;
+  /** A range returned with `keep` is no longer in use (any other range is ignored). */
+  done(range: Uint8Array): void {
+    if (range.buffer === this.#scratch.buffer) {
+      if (--this.#kept === 0) this.#base = 0;
+    } else if (this.#previous !== null && range.buffer === this.#previous.buffer) {
+      this.#previousKept--;
+    }
   }
 
-  // Space for a payload of `n` bytes at #base + HEADER_MAX: the scratch if it fits, a new scratch
-  // if this one is taken by kept messages, else a buffer of its own.
+  /** No range returned with `keep` is in use any more. */
+  release(): void {
+    this.#base = 0;
+    this.#kept = 0;
+    this.#previous = null;
+    this.#previousKept = 0;
+  }
+
+  // Space for a payload of `n` bytes at #base + HEADER_MAX: the scratch if it fits, another
+  // scratch if this one is taken by kept messages, else a buffer of its own.
   #room(n: number): Uint8Array {
     const scratch = this.#scratch;
     if (this.#base + HEADER_MAX + n <= scratch.length) return scratch;
     if (HEADER_MAX + n > scratch.length) return new Uint8Array(HEADER_MAX + n);
-    this.#scratch = new Uint8Array(scratch.length);
-    this.#view = new DataView(this.#scratch.buffer);
+    const next = this.#previous !== null && this.#previousKept === 0 ? this.#previous : new Uint8Array(scratch.length);
+    this.#previous = scratch;
+    this.#previousKept = this.#kept;
+    this.#scratch = next;
+    this.#view = new DataView(next.buffer);
     this.#last = null;
     this.#base = 0;
-    return this.#scratch;
+    this.#kept = 0;
+    return next;
   }
 
   // Where the payload goes in `bytes` (from #room).
@@ -93,6 +114,7 @@ export class Encoder {
     if (bytes !== this.#scratch) return bytes.subarray(start, end);
     if (this.#keep) {
       this.#base = end;
+      this.#kept++;
       return bytes.subarray(start, end);
     }
     const last = this.#last;

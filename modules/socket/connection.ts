@@ -130,7 +130,7 @@ export class Connection {
     const discarding = this.#state !== OPEN && this.#settings.discardMessagesBeforeOpen;
     // A message that can only be queued is encoded where it will wait (see Encoder): no copy.
     const limit = this.#settings.maxUnsentMessages;
-    const queueing = !discarding && (this.#state !== OPEN || this.#queue.length > 0) && !(limit > 0 && this.#queue.length >= limit);
+    const queueing = !discarding && (this.#state !== OPEN || this.#queue.length > 0 || this.#writable === 0) && !(limit > 0 && this.#queue.length >= limit);
     let bytes: Uint8Array;
     try {
       bytes = this.#encoder.encode(value, !this.#settings.rawBytes, queueing);
@@ -313,7 +313,11 @@ export class Connection {
       if (this.#state === CLOSED) return false;
       this.#queued -= n;
       let left = this.#queueOffset + n; // bytes written from the start of queue[0]
-      while (queue.length > 0 && left >= queue[0]!.length) left -= queue.shift()!.length;
+      while (queue.length > 0 && left >= queue[0]!.length) {
+        const message = queue.shift()!;
+        left -= message.length;
+        this.#encoder.done(message); // the socket copied it: its room in the scratch is free
+      }
       this.#queueOffset = left;
       if (queue.length === 0) this.#encoder.release(); // the socket copied every kept message
       if (this.#state === CLOSING) this.#armCloseTimer(); // progress: restart the stall timer
