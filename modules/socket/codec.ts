@@ -287,7 +287,11 @@ export function decodeMessage(type: TypeInfo, text: TextCodec, bytes: Uint8Array
         throw new CodecError("EBADLENGTH", `Received a ${type.name} message of ${n} bytes, not a whole number of ${size}-byte elements`);
       const view = new DataView(bytes.buffer, bytes.byteOffset + start, n);
       if (n === size) return readElement(view, 0, type.code);
-      return readElements(view, n, type.code, new Array<number>(n / size).fill(0), 0);
+      // filled with a number of the elements' kind (a small integer, or not), so that V8 does not
+      // convert the whole array to doubles once more on the first store
+      const code = type.code;
+      const fill = code === T_BYTE || code === T_UBYTE || code === T_SHORT || code === T_USHORT ? 0 : 0.5;
+      return readElements(view, n, code, new Array<number>(n / size).fill(fill), 0);
     }
     case KIND_STRING: return text.decodeUTF8(bytes.subarray(start, end));
     case KIND_JSON: {
