@@ -5,9 +5,10 @@
 // hosts/xs/run.js stages it) is copied next to a generated main.mjs that runs every case as a
 // "section" between two print() calls. callgrind is told `--dump-before=xs_print`: it writes its
 // counters out (and zeroes them) each time xsnap's print() is entered, so each dump holds exactly
-// the instructions executed between two marks. Every section runs its operation R times, after a
-// gc() outside the section (so each starts on a swept heap); the "empty" section (a call of an
-// empty function R times) is subtracted from every other one, which leaves only the operation.
+// the instructions executed between two marks. Every section runs its operation once (R = 1: a
+// count is exact), after a warm-up call and a gc() outside the section (so each starts on a swept
+// heap); the "empty" section (a call of an empty function) is subtracted from every other one,
+// which leaves only the operation.
 // The first dump (before the first mark) is the fixed start-up cost: xsnap, module loading, setup.
 // The whole thing is run twice, concurrently; the two runs must give the same count, section by
 // section (reported as "same in both runs: yes/no").
