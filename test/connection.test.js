@@ -135,6 +135,50 @@ describe("Connection engine (scripted socket, manual clock)", () => {
     expect(conn.bufferedAmount).to.equal(0);
   });
 
+  it("writes queued messages end to end, resuming inside the first one at the right byte", () => {
+    const { conn } = setup({ sendType: "unsignedbyte", rawBytes: false, sendBufferSize: 1024 });
+    conn.connect("127.0.0.1", 1);
+    const tcp = ScriptedTCP.last;
+    tcp.connect(0); // open, but nothing writable: both sends wait, side by side in the scratch
+    const a = Array.from({ length: 300 }, (_, i) => i & 0xff); // frame of 305 bytes
+    const b = Array.from({ length: 255 }, (_, i) => 255 - i); // frame of 260 bytes
+    conn.send(a);
+    conn.send(b);
+    tcp.grant(260);
+    expect(tcp.written.length).to.equal(260);
+    tcp.grant(1000); // 45 bytes left of the first + 260 of the second: as long as the first frame
+    const frame = (p) => [0xff, 0, 0, p.length >> 8, p.length & 0xff, ...p];
+    expect(tcp.written).to.deep.equal([...frame(a), ...frame(b)]);
+    conn.send([7]);
+    expect(tcp.written.slice(-2)).to.deep.equal([1, 7]);
+  });
+
+  it("keeps order and bytes through random sends and random writable grants (seeded)", () => {
+    let seed = 12345;
+    const random = (n) => { seed = (seed * 1103515245 + 12345) >>> 0; return seed % n; };
+    for (let round = 0; round < 40; round++) {
+      const { conn } = setup({ sendType: "unsignedbyte", rawBytes: round % 2 === 0, sendBufferSize: 700, maxUnsentMessages: 0 });
+      conn.connect("127.0.0.1", 1);
+      const tcp = ScriptedTCP.last;
+      tcp.connect(random(50));
+      const expected = [];
+      for (let step = 0; step < 60; step++) {
+        if (random(3) === 0) {
+          tcp.grant(random(900));
+        } else {
+          const message = Array.from({ length: random(600) }, () => random(256));
+          conn.send(message);
+          if (round % 2 === 1) expected.push(...(message.length < 255 ? [message.length] : [0xff, 0, 0, message.length >> 8, message.length & 0xff]));
+          expected.push(...message);
+        }
+      }
+      tcp.grant(1 << 20);
+      expect(tcp.written.length, `round ${round}`).to.equal(expected.length);
+      expect(tcp.written, `round ${round}`).to.deep.equal(expected);
+      expect(conn.bufferedAmount).to.equal(0);
+    }
+  });
+
   it("reads no more than the receive buffer at a time and no more than announced", () => {
     const { conn, events } = setup({ receiveType: "unsignedbyte", receiveBufferSize: 4, emitBatchDataAsAvailable: true });
     conn.connect("127.0.0.1", 1);

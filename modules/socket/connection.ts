@@ -308,7 +308,8 @@ export class Connection {
         if (next.buffer !== first.buffer || next.byteOffset !== end) break;
         end += next.length;
       }
-      const chunk = end - start === first.length ? first : viewOf(first, start, end - start);
+      const whole = start === first.byteOffset && end === first.byteOffset + first.length;
+      const chunk = whole ? first : viewOf(first, start, end - start);
       const n = this.#write(chunk);
       if (this.#state === CLOSED) return false;
       this.#queued -= n;
