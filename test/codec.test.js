@@ -83,6 +83,18 @@ describe("Encoder", () => {
     expect(hex(enc("string").encode("", true))).to.equal("00");
   });
 
+  it("encodes texts around the scratch capacity exactly (fits, fits to the byte, cut short)", () => {
+    const pieces = ["a", "é", "€", "😀"];
+    for (let seed = 0; seed < 400; seed++) {
+      let text = "";
+      for (let k = seed; text.length < 12; k = (k * 7 + 3) % 97) text += pieces[k % 4];
+      for (const capacity of [8, 10, 12, 16, 20]) {
+        const e = enc("string", capacity);
+        expect(hex(e.encode(text, false)), `${JSON.stringify(text)} in ${capacity}`).to.equal(hex(encoder.encode(text)));
+      }
+    }
+  });
+
   it("sends json as the UTF-8 of JSON.stringify", () => {
     expect(decoder.decode(enc("json").encode({ a: [1, "é"] }, false))).to.equal('{"a":[1,"é"]}');
     expect(hex(enc("json").encode(null, true))).to.equal("04 6e 75 6c 6c");

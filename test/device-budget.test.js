@@ -15,12 +15,13 @@ const source = (path) => readFileSync(join(root, path), "utf8");
 
 const HEADER_MAX = 5; // modules/socket/framing.ts: 0xFF + 4-byte length
 const RAW_CARRY = 16; // modules/socket/codec.ts RawDecoder #carry
+const UTF8_SLACK = 4; // modules/socket/codec.ts: room for one more UTF-8 character in the scratch
 
 /** Bytes allocated when a connection is made (client or accepted Socket), from its options. */
 export function preallocatedBytes(options) {
   return (
     options.receiveBufferSize + // Connection #rx
-    HEADER_MAX + options.sendBufferSize + // Encoder #scratch (header room + payload)
+    HEADER_MAX + options.sendBufferSize + UTF8_SLACK + // Encoder #scratch (header room + payload + slack)
     (options.rawBytes ? RAW_CARRY : 0) // RawDecoder #carry; the FrameDecoder allocates nothing up front
   );
 }
@@ -57,7 +58,8 @@ describe("device budget (Moddable host defaults)", () => {
     const framing = source("modules/socket/framing.ts");
     expect(connection).to.include("new Uint8Array(settings.receiveBufferSize)");
     expect(connection).to.include("new Encoder(typeInfo(settings.sendType)!, host, settings.sendBufferSize)");
-    expect(codec).to.include("new Uint8Array(HEADER_MAX + capacity)");
+    expect(codec).to.include("new Uint8Array(HEADER_MAX + capacity + UTF8_SLACK)");
+    expect(codec).to.include(`UTF8_SLACK = ${UTF8_SLACK};`);
     expect(codec).to.include(`#carry = new Uint8Array(${RAW_CARRY})`);
     expect(framing).to.match(new RegExp(`HEADER_MAX = ${HEADER_MAX}\\b`));
     // The only other allocations in the connection path: frame bodies (bounded by maxMessageSize)
@@ -72,8 +74,8 @@ describe("device budget (Moddable host defaults)", () => {
     const client = new SocketClient(4000, "127.0.0.1", sizes);
     const server = new SocketServer({ ...sizes, port: 0 });
     for (const options of [client.options, server.options]) {
-      expect(preallocatedBytes(options)).to.equal(1460 + 5 + 1460 + 16);
-      expect(worstCaseBytes({ ...options, rawBytes: false })).to.equal(1460 + 5 + 1460 + 16384);
+      expect(preallocatedBytes(options)).to.equal(1460 + 5 + 1460 + 4 + 16);
+      expect(worstCaseBytes({ ...options, rawBytes: false })).to.equal(1460 + 5 + 1460 + 4 + 16384);
     }
   });
 

@@ -13,6 +13,10 @@ export interface TextCodec {
   decodeUTF8(bytes: Uint8Array): string;
 }
 
+// Room past the capacity for one more UTF-8 character: encodeInto stops early only when fewer than
+// 4 bytes remain, so a text of up to `capacity` bytes is known whole without counting it.
+const UTF8_SLACK = 4;
+
 /** Data that cannot be sent or received as the configured type; nothing was written or emitted. */
 export class CodecError extends Error {
   constructor(readonly code: string, message: string) {
@@ -51,7 +55,7 @@ export class Encoder {
   constructor(type: TypeInfo, text: TextCodec, capacity: number) {
     this.type = type;
     this.#text = text;
-    this.#scratch = new Uint8Array(HEADER_MAX + capacity);
+    this.#scratch = new Uint8Array(HEADER_MAX + capacity + UTF8_SLACK);
     this.#view = new DataView(this.#scratch.buffer);
   }
 
