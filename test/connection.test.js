@@ -50,6 +50,7 @@ class ScriptedTCP {
   get available() { return this.incoming.reduce((n, c) => n + c.length, 0); }
   read(view) {
     const want = view.byteLength;
+    (this.reads ??= []).push(want);
     if (want > this.available) throw new Error("read(view) longer than readable"); // as Moddable
     const out = new Uint8Array(view.buffer, view.byteOffset, want);
     let at = 0;
@@ -186,6 +187,19 @@ describe("Connection engine (scripted socket, manual clock)", () => {
     tcp.connect(10);
     tcp.arrive([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(events.slice(1)).to.deep.equal([["data", [1, 2, 3, 4]], ["data", [5, 6, 7, 8]], ["data", [9, 10]]]);
+  });
+
+  it("reads the rest of a long framed payload straight into its own buffer, in one read", () => {
+    const { conn, events } = setup({ rawBytes: false, receiveBufferSize: 4 });
+    conn.connect("127.0.0.1", 1);
+    const tcp = ScriptedTCP.last;
+    tcp.connect(10);
+    const text = "0123456789abcdefghijklmnopqrstuvwxyz";
+    const bytes = [...new TextEncoder().encode(text)];
+    tcp.arrive([bytes.length, ...bytes.slice(0, 3)]); // header and 3 bytes: one 4-byte read
+    tcp.arrive(bytes.slice(3));
+    expect(events.slice(1)).to.deep.equal([["data", text]]);
+    expect(tcp.reads).to.deep.equal([4, bytes.length - 3]);
   });
 
   it("close() flushes the queue first, then closes once; nothing fires after", () => {

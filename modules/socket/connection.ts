@@ -220,7 +220,13 @@ export class Connection {
     const rx = this.#rx;
     let remaining = count;
     while (remaining > 0 && this.#state === OPEN && this.#socket === socket) {
-      const view = remaining >= rx.length ? rx : rx.subarray(0, remaining);
+      // The rest of a payload that spans reads, if a receive buffer's worth or more, is read
+      // straight into its own buffer (no copy, fewer reads).
+      const frames = this.#frames;
+      const room = frames ? frames.bodyRoom() : null;
+      const body = room !== null && room.length >= rx.length ? room : null;
+      const into = body ?? rx;
+      const view = remaining >= into.length ? into : into.subarray(0, remaining);
       let n: number;
       try {
         n = socket.read(view) ?? 0;
@@ -231,7 +237,8 @@ export class Connection {
       if (n <= 0) break;
       remaining -= n;
       try {
-        if (this.#frames) this.#frames.push(rx, 0, n, this.#onMessage);
+        if (body) frames!.bodyFilled(n, this.#onMessage);
+        else if (frames) frames.push(rx, 0, n, this.#onMessage);
         else this.#raw!.push(rx, 0, n, this.#onValue);
       } catch (e) {
         if (!(e instanceof FrameSizeError)) throw e;

@@ -106,15 +106,10 @@ export class FrameDecoder {
           continue;
         }
         case BODY: {
-          const body = this.#body!;
-          const take = Math.min(end - i, body.length - this.#filled);
-          copyRange(body, this.#filled, bytes, i, i + take);
-          this.#filled += take;
+          const take = Math.min(end - i, this.#body!.length - this.#filled);
+          copyRange(this.#body!, this.#filled, bytes, i, i + take);
           i += take;
-          if (this.#filled < body.length) continue;
-          this.#body = null;
-          this.#state = LENGTH;
-          if (!sink(body, 0, body.length, true)) return false;
+          if (!this.bodyFilled(take, sink)) return false;
           continue;
         }
         default:
@@ -122,6 +117,26 @@ export class FrameDecoder {
       }
     }
     return true;
+  }
+
+  /**
+   * While a payload that spans chunks is being collected: the part of its buffer not filled yet,
+   * so that the next bytes can be read straight into it (then call bodyFilled); else null.
+   */
+  bodyRoom(): Uint8Array | null {
+    return this.#state === BODY ? this.#body!.subarray(this.#filled) : null;
+  }
+
+  /** `n` bytes were put at the start of bodyRoom(); hands the payload over once complete. Returns false if the sink stopped it. */
+  bodyFilled(n: number, sink: MessageSink): boolean {
+    const body = this.#body;
+    if (this.#state !== BODY || body === null || n < 0 || this.#filled + n > body.length)
+      throw new RangeError(`bodyFilled(${n}): no payload being collected has room for that many bytes`);
+    this.#filled += n;
+    if (this.#filled < body.length) return true;
+    this.#body = null;
+    this.#state = LENGTH;
+    return sink(body, 0, body.length, true);
   }
 
   /** Drops any partial message (after an error or a close). */
