@@ -106,10 +106,12 @@ export class FrameDecoder {
           continue;
         }
         case BODY: {
-          const take = Math.min(end - i, this.#body!.length - this.#filled);
-          copyRange(this.#body!, this.#filled, bytes, i, i + take);
+          const body = this.#body!;
+          const take = Math.min(end - i, body.length - this.#filled);
+          copyRange(body, this.#filled, bytes, i, i + take);
+          this.#filled += take;
           i += take;
-          if (!this.bodyFilled(take, sink)) return false;
+          if (this.#filled === body.length && !this.#deliver(sink)) return false;
           continue;
         }
         default:
@@ -133,7 +135,12 @@ export class FrameDecoder {
     if (this.#state !== BODY || body === null || n < 0 || this.#filled + n > body.length)
       throw new RangeError(`bodyFilled(${n}): no payload being collected has room for that many bytes`);
     this.#filled += n;
-    if (this.#filled < body.length) return true;
+    return this.#filled < body.length || this.#deliver(sink);
+  }
+
+  // The body is complete: hand it over as its own buffer, and wait for the next header.
+  #deliver(sink: MessageSink): boolean {
+    const body = this.#body!;
     this.#body = null;
     this.#state = LENGTH;
     return sink(body, 0, body.length, true);
