@@ -70,14 +70,6 @@ export class Connection {
     this.#raw = settings.rawBytes ? new RawDecoder(this.#receiveType, host, settings.emitBatchDataAsAvailable) : null;
   }
 
-  get isOpen(): boolean {
-    return this.#state === OPEN;
-  }
-
-  get isClosed(): boolean {
-    return this.#state >= CLOSING;
-  }
-
   get remoteAddress(): string | undefined {
     return this.#remoteAddress;
   }
