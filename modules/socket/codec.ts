@@ -370,15 +370,11 @@ export class RawDecoder {
       else if (!sink(x)) return false;
     }
     const whole = i + Math.floor((end - i) / size) * size;
-    if (batch && whole > i) {
-      readElements(new DataView(bytes.buffer, bytes.byteOffset + i, whole - i), whole - i, code, batch, batch.length);
-      i = whole;
-    }
-    const view = new DataView(bytes.buffer, bytes.byteOffset, end);
-    for (; i < whole; i += size) {
-      const x = readElement(view, i, code);
-      if (batch) batch.push(x);
-      else if (!sink(x)) return false;
+    if (batch) {
+      if (whole > i) readElements(new DataView(bytes.buffer, bytes.byteOffset + i, whole - i), whole - i, code, batch, batch.length);
+    } else {
+      const view = new DataView(bytes.buffer, bytes.byteOffset, end);
+      for (; i < whole; i += size) if (!sink(readElement(view, i, code))) return false;
     }
     if (whole < end) {
       this.#carry.set(bytes.subarray(whole, end), 0);
