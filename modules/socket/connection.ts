@@ -83,6 +83,11 @@ export class Connection {
     return this.#queued;
   }
 
+  /** The TCP class to connect or adopt with, unless the options name one (TLS: see Host.secure). */
+  useTransport(TCP: TCPConstructor): void {
+    if (this.#settings.tcp === undefined) this.#TCP = TCP;
+  }
+
   /** Starts one connection attempt (client). The owner hears connected() or connectFailed(). */
   connect(address: string, port: number): void {
     if (this.#state !== IDLE) return;
@@ -105,10 +110,10 @@ export class Connection {
   }
 
   /** Takes over an accepted socket (server side): open at once. */
-  adopt(from: TCPSocket): void {
+  adopt(from: TCPSocket, TCP?: TCPConstructor): void {
     this.#remoteAddress = from.remoteAddress;
     this.#remotePort = from.remotePort;
-    this.#TCP = this.#settings.tcp ?? (from.constructor as TCPConstructor);
+    this.#TCP = this.#settings.tcp ?? TCP ?? (from.constructor as TCPConstructor);
     this.#socket = this.#open({ from });
     this.#state = OPEN;
     this.#startIdleTimer();

@@ -54,6 +54,25 @@ export interface HostDefaults {
   readonly maxMessageSize: number;
 }
 
+/** What a host needs to set up TLS for one client or server (the accessor option names). */
+export interface SecureSettings {
+  readonly role: "client" | "server";
+  /** Client: the name the server's certificate must match (the `host` given to SocketClient). */
+  readonly serverName: string;
+  readonly trustAll: boolean;
+  readonly trustedCACertPath: string;
+  readonly pfxKeyCertPath: string;
+  readonly pfxKeyCertPassword: string;
+  /** Server: whether and how clients are asked for a certificate. */
+  readonly clientAuth: "none" | "request" | "required";
+}
+
+/** ECMA-419-style classes that speak TLS; a server also gets the Listener that accepts them. */
+export interface SecureTransport {
+  readonly TCP: TCPConstructor;
+  readonly Listener?: ListenerConstructor;
+}
+
 export interface Host {
   readonly name: string;
   readonly TCP: TCPConstructor;
@@ -70,4 +89,10 @@ export interface Host {
   /** Where an "error" nobody listens to goes (console / trace), instead of a throw. */
   report(message: string): void;
   readonly defaults: HostDefaults;
+  /**
+   * TLS classes for `sslTls: true`, configured from the settings. Throws an Error whose message
+   * says why when the host cannot do that role or the settings are wrong (a missing file, a bad
+   * password). Absent: the host has no TLS at all.
+   */
+  secure?(settings: SecureSettings): SecureTransport;
 }

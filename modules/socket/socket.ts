@@ -4,7 +4,7 @@
 
 import { EventEmitter } from "./emitter.js";
 import { Connection, type ConnectionOwner } from "./connection.js";
-import type { Host, ListenerSocket, TCPSocket } from "./host.js";
+import type { Host, ListenerSocket, SecureSettings, SecureTransport, TCPConstructor, TCPSocket } from "./host.js";
 import { checkPort, clientOptions, serverOptions, type ClientOptions, type ServerOptions } from "./options.js";
 import { TYPE_NAMES } from "./types.js";
 
@@ -22,8 +22,14 @@ export function supportedSendTypes(): string[] {
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
-function tlsUnsupported(host: Host): string {
-  return `TLS (sslTls) is not supported on the ${host.name} host yet`;
+/** The host's TLS classes for these settings, or the reason there are none. */
+function secureTransport(host: Host, settings: SecureSettings): SecureTransport | string {
+  if (!host.secure) return `TLS (sslTls) is not supported on the ${host.name} host`;
+  try {
+    return host.secure(settings);
+  } catch (e) {
+    return `TLS (sslTls): ${(e as Error).message}`;
+  }
 }
 
 // Client states.
@@ -62,9 +68,17 @@ export class SocketClient extends EventEmitter {
       return;
     }
     if (this.options.sslTls) {
-      this.#state = DONE;
-      this.#defer(() => this.emit("error", tlsUnsupported(this.#env)));
-      return;
+      const o = this.options;
+      const tls = secureTransport(this.#env, {
+        role: "client", serverName: this.host, trustAll: o.trustAll, trustedCACertPath: o.trustedCACertPath,
+        pfxKeyCertPath: o.pfxKeyCertPath, pfxKeyCertPassword: o.pfxKeyCertPassword, clientAuth: "none",
+      });
+      if (typeof tls === "string") {
+        this.#state = DONE;
+        this.#defer(() => this.emit("error", tls));
+        return;
+      }
+      this.#conn.useTransport(tls.TCP);
     }
     this.#state = CONNECTING;
     this.#attempt();
@@ -155,7 +169,7 @@ export class Socket extends EventEmitter {
   #closed = false;
 
   /** @internal Made by SocketServer. */
-  constructor(env: Host, options: ServerOptions, from: TCPSocket, onClosed: (socket: Socket) => void) {
+  constructor(env: Host, options: ServerOptions, from: TCPSocket, TCP: TCPConstructor | undefined, onClosed: (socket: Socket) => void) {
     super();
     this.#env = env;
     const settings = { ...options, discardMessagesBeforeOpen: false, connectTimeout: 0 };
@@ -171,7 +185,7 @@ export class Socket extends EventEmitter {
         this.removeAllListeners();
       },
     });
-    this.#conn.adopt(from);
+    this.#conn.adopt(from, TCP);
   }
 
   send(data: unknown): void {
@@ -211,6 +225,7 @@ export class SocketServer extends EventEmitter {
   #listener: ListenerSocket | null = null;
   #sockets = new Set<Socket>();
   #generation = 0; // a "listening" deferred from an earlier start() is dropped after stop()
+  #TCP: TCPConstructor | undefined = undefined; // the TLS class accepted sockets are taken over with
 
   constructor(env: Host, options: Partial<ServerOptions> = {}) {
     super();
@@ -234,15 +249,25 @@ export class SocketServer extends EventEmitter {
       later("error", `SocketServer.start(): already listening on port ${this.#listener.port}`);
       return;
     }
+    let Listener = this.options.listener ?? this.#env.Listener;
     if (this.options.sslTls) {
-      later("error", tlsUnsupported(this.#env));
-      return;
+      const o = this.options;
+      const tls = secureTransport(this.#env, {
+        role: "server", serverName: "", trustAll: false, trustedCACertPath: o.trustedCACertPath,
+        pfxKeyCertPath: o.pfxKeyCertPath, pfxKeyCertPassword: o.pfxKeyCertPassword, clientAuth: o.clientAuth,
+      });
+      if (typeof tls === "string" || !tls.Listener) {
+        later("error", typeof tls === "string" ? tls : `TLS (sslTls): the ${this.#env.name} host has no TLS server`);
+        return;
+      }
+      this.#TCP = tls.TCP;
+      if (!this.options.listener) Listener = tls.Listener;
     }
     const self = this;
     const { port, hostInterface } = this.options;
     let listener: ListenerSocket;
     try {
-      listener = new (this.options.listener ?? this.#env.Listener)({
+      listener = new Listener({
         port,
         address: hostInterface,
         onReadable(count: number) {
@@ -281,7 +306,7 @@ export class SocketServer extends EventEmitter {
       if (!from) return;
       let socket: Socket;
       try {
-        socket = new Socket(this.#env, this.options, from, (s) => this.#sockets.delete(s));
+        socket = new Socket(this.#env, this.options, from, this.#TCP, (s) => this.#sockets.delete(s));
       } catch (e) {
         this.emit("error", `SocketServer could not accept a connection: ${(e as Error).message}`);
         continue;
