@@ -1,0 +1,372 @@
+#!/usr/bin/env node
+// The device tier (`npm run test:device`): builds the apps under test/device/apps for a Raspberry
+// Pi Pico with the Moddable SDK's mcconfig (`-p pico`, and `-p pico/pico_w` for the lwIP build),
+// runs each .uf2 in the rp2040js emulator with a USB CDC host attached to the console, and decides
+// only from the lines the app prints: "PASS <name>", "FAIL <name> <reason>", then "DONE <failures>".
+// A run passes with DONE 0, at least one PASS, no FAIL and no abort; a crash, a hang, the cycle or
+// wall-time bound, or a missing DONE fails it. "FIGURE <key> <value> [unit]" lines are figures the
+// app measured; "MARK <name>" lines let this runner read the emulated cycle counter at that point.
+//
+// Without the SDK pieces it prints "SKIPPED: <why>" and exits 0. What it reads from the environment:
+//   MODDABLE           the Moddable SDK, its Linux tools built (build/bin/lin/release/mcconfig)
+//   PICO_SDK_DIR       pico-sdk 2.2.0, a git checkout (its version is read with git describe)
+//   PICO_EXTRAS_DIR    pico-extras (sdk-2.2.0)
+//   PICO_EXAMPLES_DIR  pico-examples (sdk-2.2.0), configured once with cmake (build/generated)
+//   PICO_ROOT          optional; defaults to the directory holding pico-examples
+//   PICO_GCC_ROOT      where bin/arm-none-eabi-gcc is (Debian's gcc-arm-none-eabi: /usr)
+//   PIOASM             the pioasm executable (built from pico-sdk/tools/pioasm)
+//   PICOTOOL           the picotool executable (used to turn the .elf into a .uf2)
+//   RP2040_BOOTROM     the RP2040 B1 boot ROM as rp2040js's demo/bootrom.ts (a list of 32-bit words)
+//   DEVICE_CLEAN=1     rebuild from scratch (by default builds are incremental, in $TMPDIR)
+//   DEVICE_ONLY=name   run only the apps whose name contains this
+
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const apps = join(root, "test", "device", "apps");
+const env = process.env;
+
+function skip(why) {
+  console.log(`SKIPPED: device tier (Pico in rp2040js): ${why}`);
+  process.exit(0);
+}
+
+// ---- what is needed, and where it is ----
+if (process.platform !== "linux") skip(`runs on Linux only (this is ${process.platform})`);
+const need = {
+  MODDABLE: "the Moddable SDK with its Linux tools built",
+  PICO_SDK_DIR: "pico-sdk 2.2.0",
+  PICO_EXTRAS_DIR: "pico-extras",
+  PICO_EXAMPLES_DIR: "pico-examples configured with cmake",
+  PICO_GCC_ROOT: "the directory with bin/arm-none-eabi-gcc (/usr for Debian's package)",
+  PIOASM: "the pioasm executable",
+  PICOTOOL: "the picotool executable",
+  RP2040_BOOTROM: "the RP2040 boot ROM (rp2040js demo/bootrom.ts)",
+};
+const missing = Object.keys(need).filter((name) => !env[name]);
+if (missing.length) skip(`${missing.map((n) => `$${n} (${need[n]})`).join(", ")} not set`);
+const bin = join(env.MODDABLE, "build", "bin", "lin", "release");
+const checks = [
+  [join(bin, "mcconfig"), "mcconfig (build the SDK tools: cd $MODDABLE/build/makefiles/lin && make)"],
+  [join(env.PICO_SDK_DIR, "src", "rp2040"), "$PICO_SDK_DIR/src/rp2040"],
+  [join(env.PICO_SDK_DIR, "lib", "tinyusb", "src"), "pico-sdk's lib/tinyusb submodule"],
+  [join(env.PICO_EXAMPLES_DIR, "build", "generated", "pico_base"), "pico-examples/build/generated (run cmake in pico-examples)"],
+  [join(env.PICO_GCC_ROOT, "bin", "arm-none-eabi-gcc"), "$PICO_GCC_ROOT/bin/arm-none-eabi-gcc"],
+  [env.PIOASM, "$PIOASM"],
+  [env.PICOTOOL, "$PICOTOOL"],
+  [env.RP2040_BOOTROM, "$RP2040_BOOTROM"],
+];
+for (const [path, what] of checks) if (!existsSync(path)) skip(`${what} not found (${path})`);
+let rp2040js;
+let uf2;
+try {
+  rp2040js = await import("rp2040js");
+  uf2 = await import("uf2");
+} catch (e) {
+  skip(`the npm packages rp2040js and uf2 are not installed (npm install): ${e.message}`);
+}
+
+const out = join(tmpdir(), "accessor-socket-device");
+if (env.DEVICE_CLEAN === "1") rmSync(out, { recursive: true, force: true });
+const buildEnv = {
+  ...env,
+  PICO_ROOT: env.PICO_ROOT ?? dirname(env.PICO_EXAMPLES_DIR),
+  UF2CONV: env.PICOTOOL,
+  PATH: `${join(root, "node_modules", ".bin")}:${env.PATH}:${bin}`, // tsc ≥ 6 first, then the SDK tools
+};
+const size = join(env.PICO_GCC_ROOT, "bin", "arm-none-eabi-size");
+
+// ---- building ----
+const tail = (text, n = 30) => text.split("\n").filter(Boolean).slice(-n).join("\n");
+function find(dir, name) {
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    if (entry === name) return path;
+    if (statSync(path).isDirectory()) {
+      const found = find(path, name);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** Builds app `dir` for `platform`; returns { uf2, elf, warnings } or undefined (and prints why). */
+function build(name, dir, platform, { instrumented = false, config = [] } = {}) {
+  const dest = join(out, name);
+  mkdirSync(dest, { recursive: true });
+  const started = Date.now();
+  // mcconfig writes the makefile and starts make with /bin/sh, whose lack of `[[` fails the SDK
+  // version check: its own make run is ignored, the makefile is run again with bash.
+  const args = ["-m", "-p", platform, "-t", "build", "-o", dest, ...(instrumented ? ["-i"] : []), "manifest.json", ...config];
+  const mc = spawnSync(join(bin, "mcconfig"), args, { cwd: dir, env: buildEnv, encoding: "utf8" });
+  const tmp = join(dest, "tmp");
+  const makefile = existsSync(tmp) ? find(tmp, "makefile") : undefined;
+  if (!makefile) {
+    console.log(`FAIL build ${name}: mcconfig wrote no makefile\n${tail(mc.stdout + mc.stderr)}`);
+    return undefined;
+  }
+  const make = spawnSync("make", ["-f", makefile, "SHELL=/bin/bash", "-j2", "build"], {
+    cwd: dirname(makefile),
+    env: buildEnv,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const seconds = ((Date.now() - started) / 1000).toFixed(0);
+  const log = `${mc.stdout}${mc.stderr}${make.stdout}${make.stderr}`;
+  const image = find(join(dest, "bin"), "xs_pico.uf2");
+  const elf = image && join(dirname(image), "xs_pico.elf");
+  if (make.status !== 0 || !image || !existsSync(elf)) {
+    console.log(`FAIL build ${name} (${platform}, ${seconds} s):\n${tail(make.stdout + make.stderr)}`);
+    return undefined;
+  }
+  const warnings = [...new Set(log.split("\n").filter((l) => l.startsWith("### warning")))];
+  for (const w of warnings) console.log(`  ${name}: ${w}`);
+  console.log(`built ${name} (-p ${platform}${instrumented ? " -i" : ""}, ${seconds} s)`);
+  return { uf2: image, elf, warnings };
+}
+
+/** Flash (text + data) and static RAM (data + bss) of an image, from arm-none-eabi-size. */
+function sizes(elf) {
+  const r = spawnSync(size, ["-A", elf], { encoding: "utf8" });
+  const sections = {};
+  for (const line of r.stdout.split("\n")) {
+    const m = /^(\.\S+)\s+(\d+)\s+(\d+)/.exec(line);
+    if (m) sections[m[1]] = { size: Number(m[2]), addr: Number(m[3]) };
+  }
+  // flash: what is stored there (code, read-only data, and the initial values of .data);
+  // static RAM: every section placed in RAM (.data, .bss, the vector table copy)
+  let flash = 0;
+  let ram = 0;
+  for (const [name, { size: n, addr }] of Object.entries(sections)) {
+    if (n === 0) continue;
+    if (addr >= 0x10000000 && addr < 0x11000000) flash += n;
+    else if (addr >= 0x20000000 && addr < 0x20042000) {
+      ram += n;
+      if (name === ".data") flash += n;
+    }
+  }
+  const berkeley = spawnSync(size, [elf], { encoding: "utf8" }).stdout.trim().split("\n")[1]?.trim().split(/\s+/);
+  return { flash, ram, text: Number(berkeley?.[0]), data: Number(berkeley?.[1]), bss: Number(berkeley?.[2]) };
+}
+
+// ---- running in the emulator ----
+const bootrom = (() => {
+  const text = readFileSync(env.RP2040_BOOTROM, "utf8");
+  const body = text.slice(text.indexOf("["));
+  const words = (body.match(/0x[0-9a-fA-F]+/g) ?? []).map((w) => Number(w));
+  if (words.length < 4096) skip(`${env.RP2040_BOOTROM} holds ${words.length} words, not a 16 KiB boot ROM`);
+  return new Uint32Array(words);
+})();
+
+/**
+ * Runs `image` until the app prints DONE, aborts, or a bound is hit. Returns { lines, marks, reason,
+ * cycles, ms }: marks maps a MARK name to the CPU cycles executed when its line arrived.
+ */
+function emulate(image, { maxCycles, maxWallMs, maxDeviceMs }) {
+  const { Simulator, USBCDC } = rp2040js;
+  const sim = new Simulator();
+  const mcu = sim.rp2040;
+  // The emulator's own complaints (unimplemented peripherals, unaligned reads during boot) are
+  // counted, not printed.
+  const complaints = [];
+  const quiet = () => {};
+  mcu.logger = { debug: quiet, info: quiet, warn: quiet, error: (component, message) => complaints.push(`${component}: ${message}`) };
+  mcu.loadBootrom(bootrom);
+  const file = readFileSync(image);
+  for (let at = 0; at + 512 <= file.length; at += 512) {
+    const block = uf2.decodeBlock(new Uint8Array(file.buffer, file.byteOffset + at, 512));
+    const offset = block.flashAddress - 0x10000000;
+    if (offset >= 0 && offset + block.payload.length <= mcu.flash.length) mcu.flash.set(block.payload, offset);
+  }
+  const cdc = new USBCDC(mcu.usbCtrl);
+  // The helper answers every host-to-device poll with an empty packet, which keeps the CPU from
+  // ever idling; nothing is sent to the device, so polls are left unanswered.
+  const answer = mcu.usbCtrl.onEndpointRead;
+  mcu.usbCtrl.onEndpointRead = (endpoint, size) => {
+    if (cdc.txFIFO.itemCount > 0) answer(endpoint, size);
+  };
+  const lines = [];
+  const marks = new Map();
+  let rest = "";
+  let finished = null;
+  const decoder = new TextDecoder();
+  cdc.onSerialData = (bytes) => {
+    rest += decoder.decode(bytes, { stream: true });
+    const parts = rest.split("\n");
+    rest = parts.pop();
+    for (const raw of parts) {
+      const line = raw.replace(/\r$/, "");
+      lines.push(line);
+      const mark = /^MARK (\S+)/.exec(line);
+      if (mark) marks.set(mark[1], mcu.core.cycles);
+      if (/^DONE \d+/.test(line)) finished ??= "done";
+      if (/XS abort|abort\b.*\bXS\b|^# Break|panic/i.test(line)) finished ??= `abort: ${line}`;
+    }
+  };
+  mcu.onBreak = (code) => {
+    finished ??= `breakpoint ${code} (crash) at PC 0x${mcu.core.PC.toString(16)}`;
+  };
+  mcu.core.PC = 0x10000000;
+  const started = Date.now();
+  const clock = sim.clock;
+  const nanosPerCycle = 8; // 125 MHz
+  const maxNanos = maxDeviceMs * 1e6;
+  let idle = 0;
+  while (!finished) {
+    for (let i = 0; i < 200000 && !finished; i++) {
+      if (mcu.core.waiting) {
+        const next = clock.nanosToNextAlarm; // 0: an alarm due now, or none at all
+        clock.tick(next > 0 ? next : 0);
+        if (next > 0) idle = 0;
+        else if (++idle > 1000) finished = "hang: waiting for an interrupt with no timer armed";
+      } else {
+        idle = 0;
+        clock.tick(mcu.core.executeInstruction() * nanosPerCycle);
+      }
+    }
+    if (finished) break;
+    if (mcu.core.cycles > maxCycles) finished = `timeout: ${maxCycles.toExponential(1)} cycles executed`;
+    else if (clock.nanos > maxNanos) finished = `timeout: ${maxDeviceMs} ms of device time`;
+    else if (Date.now() - started > maxWallMs) finished = `timeout: ${maxWallMs / 1000} s of wall time`;
+  }
+  if (rest) lines.push(rest);
+  return { lines, marks, complaints, reason: finished, cycles: mcu.core.cycles, deviceMs: clock.nanos / 1e6, ms: Date.now() - started };
+}
+
+// PASS / FAIL / DONE lines → verdict.
+function verdict(name, run) {
+  const passes = run.lines.filter((l) => l.startsWith("PASS "));
+  const fails = run.lines.filter((l) => l.startsWith("FAIL ") || /XS abort/.test(l));
+  const done = run.lines.find((l) => /^DONE \d+$/.test(l));
+  for (const l of [...passes, ...fails]) console.log(`  ${name}: ${l}`);
+  const ok = run.reason === "done" && done === "DONE 0" && passes.length > 0 && fails.length === 0;
+  const how = `${(run.cycles / 1e6).toFixed(0)} M cycles, ${run.deviceMs.toFixed(0)} ms device time, ${(run.ms / 1000).toFixed(1)} s wall`;
+  console.log(`${ok ? "ok" : "NOT OK"} ${name}: ${passes.length} passed, ${fails.length} failed (${run.reason}; ${how})`);
+  if (!ok && run.reason !== "done") console.log(`  last lines:\n    ${run.lines.slice(-15).join("\n    ")}`);
+  return ok;
+}
+
+const figures = (run) => run.lines.filter((l) => l.startsWith("FIGURE ")).map((l) => l.slice(7));
+
+// An instrumented build prints "instruments key: a,b,…" once, then "instruments: 1,2,…" every
+// second of device time (values since the previous line for counters and peaks): the largest of each.
+function instruments(run) {
+  const keyLine = run.lines.find((l) => l.startsWith("instruments key: "));
+  if (!keyLine) return undefined;
+  const keys = keyLine.slice(17).split(",");
+  const max = {};
+  const sum = {};
+  for (const l of run.lines) {
+    if (!l.startsWith("instruments: ")) continue;
+    l.slice(13).split(",").forEach((v, i) => {
+      const n = Number(v);
+      max[keys[i]] = Math.max(max[keys[i]] ?? -Infinity, n);
+      sum[keys[i]] = (sum[keys[i]] ?? 0) + n;
+    });
+  }
+  return { max, sum };
+}
+
+// ---- the tier ----
+const BOUNDS = { maxCycles: 3e9, maxWallMs: 240000, maxDeviceMs: 60000 };
+
+async function main() {
+  const only = env.DEVICE_ONLY;
+  const want = (name) => !only || name.includes(only);
+  const results = [];
+  const report = [];
+
+  if (want("cases")) {
+    const app = build("cases", join(apps, "cases"), "pico");
+    if (app) {
+      const run = emulate(app.uf2, BOUNDS);
+      results.push(verdict("cases (pico, loopback)", run));
+      const s = sizes(app.elf);
+      report.push(`image cases (pico): flash ${s.flash} B, static RAM ${s.ram} B (text ${s.text}, data ${s.data}, bss ${s.bss})`);
+      results.push(app.warnings.length === 0);
+      if (app.warnings.length) console.log("NOT OK cases: the build printed warnings");
+    } else results.push(false);
+  }
+
+  if (want("wifi")) {
+    const app = build("wifi", join(apps, "wifi"), "pico/pico_w");
+    if (app) {
+      const run = emulate(app.uf2, { ...BOUNDS, maxDeviceMs: 30000 });
+      for (const line of run.lines.filter((l) => l.startsWith("INFO ") || /wi-?fi/i.test(l))) console.log(`  wifi: ${line}`);
+      results.push(verdict("wifi (pico/pico_w, lwIP TCP, no radio)", run));
+      const s = sizes(app.elf);
+      report.push(`image wifi (pico/pico_w): flash ${s.flash} B, static RAM ${s.ram} B (text ${s.text}, data ${s.data}, bss ${s.bss})`);
+      results.push(app.warnings.length === 0);
+      if (app.warnings.length) console.log("NOT OK wifi: the build printed warnings");
+    } else results.push(false);
+  }
+
+  if (want("bench")) {
+    // Instrumented: heap, stack, GCs. Plain: cycles (the instrumentation's own sampling is not in them).
+    const values = new Map();
+    for (const instrumented of [true, false]) {
+      const name = instrumented ? "bench-instrumented" : "bench";
+      const app = build(name, join(apps, "bench"), "pico", { instrumented });
+      if (!app) {
+        results.push(false);
+        continue;
+      }
+      const run = emulate(app.uf2, { maxCycles: 8e9, maxWallMs: 600000, maxDeviceMs: 300000 });
+      results.push(verdict(`${name} (pico, loopback)`, run));
+      const seen = instruments(run);
+      if (instrumented && seen) {
+        values.set("instruments.stack", { value: seen.max["Stack used"] });
+        values.set("instruments.slots", { value: seen.max["Slot used"] });
+        values.set("instruments.chunks", { value: seen.max["Chunk used"] });
+        values.set("instruments.gcs", { value: seen.sum["Garbage collections"] });
+      }
+      for (const f of figures(run)) {
+        const [key, value, unit = ""] = f.split(" ");
+        if (instrumented || !values.has(key)) values.set(key, { value: Number(value), unit });
+      }
+      if (!instrumented) {
+        // Emulation is deterministic: the same image runs again to the same cycle counts.
+        const again = emulate(app.uf2, { maxCycles: 8e9, maxWallMs: 600000, maxDeviceMs: 300000 });
+        const same = [...run.marks].every(([k, c]) => again.marks.get(k) === c) && run.marks.size > 0;
+        console.log(`${same ? "ok" : "NOT OK"} bench: a second run of the same image gives the same cycle counts at every MARK`);
+        results.push(same);
+        const span = (label) => {
+          const a = run.marks.get(`${label}-start`);
+          const b = run.marks.get(`${label}-end`);
+          return a === undefined || b === undefined ? undefined : b - a;
+        };
+        for (const [label, count] of [["m16", 1000], ["m1k", 200], ["f16", 1000], ["f1k", 200], ["echo", 1000]]) {
+          const cycles = span(label);
+          if (cycles !== undefined) values.set(`cycles.${label}`, { value: Math.round(cycles / count), unit: "cycles/message" });
+        }
+      }
+    }
+    const v = (key) => values.get(key)?.value;
+    const line = (text) => report.push(text);
+    const kib = (n) => (n === undefined ? "?" : `${n} B`);
+    line(`XS stack peak in the 1000-message echo burst (handler nesting 4 calls): ${kib(v("stack.peak"))} of 8192 B (${v("stack.peak.percent")} %)`);
+    line(`GCs: ${v("gc.echo.total")} in the 1000-message echo burst, ${v("gc.per.message")} per message`);
+    line(`instrumentation's own per-second lines over the whole bench run: stack used at most ${kib(v("instruments.stack"))}, slots at most ${kib(v("instruments.slots"))}, chunks at most ${kib(v("instruments.chunks"))}, ${v("instruments.gcs")} GCs in all`);
+    line(`heap left over after the heap cases' connections closed, over the start: slots ${kib(v("heap.leftover.slots"))}`);
+    line(`heap left per open/echo/close cycle of a pair (10 cycles, after a warm-up): slots ${kib(v("heap.cycle.slots"))}, chunks ${kib(v("heap.cycle.chunks"))}`);
+    line(`heap per connection pair (client + accepted Socket), idle, after GC: slots ${kib(v("heap.idle.pair.slots"))}, chunks ${kib(v("heap.idle.pair.chunks"))}`);
+    line(`heap of the first server + pair: slots ${kib(v("heap.first.server+pair.slots"))}, chunks ${kib(v("heap.first.server+pair.chunks"))}`);
+    line(`heap during a burst (100 strings of 100 B sent at once, echoed; when half are back), over idle: slots ${kib(v("heap.burst.pair.slots"))}, chunks ${kib(v("heap.burst.pair.chunks"))}`);
+    line(`heap with a full send queue (reader never reads), over idle: slots ${kib(v("heap.fullqueue.client.slots"))}, chunks ${kib(v("heap.fullqueue.client.chunks"))}; bufferedAmount ${kib(v("heap.fullqueue.buffered"))}`);
+    const ratio = (a, b) => (v(a) && v(b) ? (v(a) / v(b)).toFixed(1) : "?");
+    line(`cycles per framed message, one way: 16 B ${v("cycles.m16")}, 1 KiB ${v("cycles.m1k")}; echo round trip 16 B ${v("cycles.echo")}`);
+    line(`floor (raw ECMA-419 on the same loopback): 16 B ${v("cycles.f16")}, 1 KiB ${v("cycles.f1k")}; module ÷ floor: 16 B ${ratio("cycles.m16", "cycles.f16")}, 1 KiB ${ratio("cycles.m1k", "cycles.f1k")}`);
+  }
+
+  for (const line of report) console.log(line);
+  const failed = results.filter((r) => !r).length;
+  if (results.length === 0) console.log(`Device tier: nothing ran (DEVICE_ONLY=${only})`);
+  else console.log(failed ? `Device tier: ${failed} of ${results.length} FAILED` : `Device tier: all ${results.length} passed`);
+  process.exitCode = failed || results.length === 0 ? 1 : 0;
+}
+
+await main();
