@@ -277,34 +277,39 @@ function echoBurst(t: Test): void {
   server.start();
 }
 
-// One way: `count` framed strings of `size` bytes; the server side asks for more as they arrive
-// (at most 20 in flight), both ends in this VM.
-function oneWay(size: number, count: number, label: string) {
+// One way: `count` framed messages of `size` bytes (strings, or image bytes); the server side asks
+// for more as they arrive (at most 20 in flight), both ends in this VM.
+function oneWay(size: number, count: number, label: string, type: "string" | "image" = "string") {
   return (t: Test): void => {
     const IN_FLIGHT = 20;
-    const framed = { rawBytes: false, receiveType: "string" as const, sendType: "string" as const };
+    const framed = { rawBytes: false, receiveType: type, sendType: type };
     const text = "x".repeat(size - 4) + String(size).padStart(4, "0");
+    const bytes = utf8(text);
+    const value = type === "string" ? text : bytes;
+    const same = type === "string"
+      ? (d: unknown) => d === text
+      : (d: unknown) => d instanceof ArrayBuffer && d.byteLength === size && new Uint8Array(d)[size - 1] === bytes[size - 1];
     let sent = 0;
     let got = 0;
     let client: SocketClient;
     const refill = (): void => {
       while (sent < count && sent - got < IN_FLIGHT) {
-        client.send(text);
+        client.send(value);
         sent++;
       }
     };
     const server = new SocketServer({ port: 0, ...io, ...framed });
     server.on("connection", (s: Socket) =>
-      s.on("data", (d: string) => {
-        if (d !== text) {
-          t.fail(`message ${got} of ${d.length} units`);
+      s.on("data", (d: unknown) => {
+        if (!same(d)) {
+          t.fail(`message ${got} is wrong`);
           return;
         }
         if (++got === count) {
           mark(`${label}-end`);
           client.close();
           server.stop();
-          t.pass(`${count} messages of ${size} B`);
+          t.pass(`${count} ${type} messages of ${size} B`);
         } else refill();
       }));
     server.on("listening", (port: number) => {
@@ -417,6 +422,7 @@ run([
   ["1000-message framed echo burst, handler nesting 4 calls", echoBurst, 120000],
   ["one-way framed 16 B × 1000", oneWay(16, 1000, "m16"), 120000],
   ["one-way framed 1 KiB × 200", oneWay(1024, 200, "m1k"), 120000],
+  ["one-way framed image 1 KiB × 200", oneWay(1024, 200, "i1k", "image"), 120000],
   ["floor: raw ECMA-419 frames 16 B × 1000", floor(16, 1000, "f16"), 120000],
   ["floor: raw ECMA-419 frames 1 KiB × 200", floor(1024, 200, "f1k"), 120000],
 ]);
