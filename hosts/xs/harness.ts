@@ -29,6 +29,12 @@ interface Scenario {
   run(env: unknown): void;
 }
 
+/** test/scenarios/env-core.js, handed in by the runner: the part of the env both hosts share. */
+export interface EnvCore {
+  makePrng(seed: number): () => number;
+  scenarioEnv(seed: number, fail: (message: string) => never): Record<string, unknown>;
+}
+
 export interface RunRequest {
   name: string;
   seed: number;
@@ -38,8 +44,8 @@ class Failure extends Error {}
 
 const SETTLE = 600000; // virtual ms allowed after done() for deferred events to drain
 
-function runOne(api: Record<string, unknown>, scenario: Scenario, seed: number): Record<string, unknown> {
-  const world = new World(seed);
+function runOne(api: Record<string, unknown>, core: EnvCore, scenario: Scenario, seed: number): Record<string, unknown> {
+  const world = new World(seed, core.makePrng(seed ^ WORLD_SEED));
   install(world);
   const log: string[] = [];
   const reports: string[] = [];
@@ -144,11 +150,10 @@ function runOne(api: Record<string, unknown>, scenario: Scenario, seed: number):
     return peer;
   };
 
-  const prng = makePrng(seed);
   const env = {
     host: "xs",
-    seed,
     ...api,
+    ...core.scenarioEnv(seed, fail),
     log(line: string) {
       log.push(String(line));
       world.trace(`log ${line}`);
@@ -158,21 +163,10 @@ function runOne(api: Record<string, unknown>, scenario: Scenario, seed: number):
       finished = true;
       result = value === undefined ? null : value;
     },
-    fail,
-    assert(condition: unknown, message: string) {
-      if (!condition) fail(`assertion failed: ${message}`);
-    },
-    eq(actual: unknown, expected: unknown, message: string) {
-      const a = JSON.stringify(actual);
-      const e = JSON.stringify(expected);
-      if (a !== e) fail(`${message}: expected ${clip(e)}, got ${clip(a)}`);
-    },
     timer(fn: () => void, ms: number) {
       world.at(ms, fn);
     },
     now: () => world.now,
-    random: () => prng(),
-    int: (min: number, max: number) => min + Math.floor(prng() * (max - min + 1)),
     reports: () => reports.slice(),
     net: {
       configure(config: Partial<NetConfig>) {
@@ -256,30 +250,17 @@ function runOne(api: Record<string, unknown>, scenario: Scenario, seed: number):
   };
 }
 
-function clip(text: string | undefined): string {
-  const t = String(text);
-  return t.length > 300 ? `${t.slice(0, 300)}…(${t.length} chars)` : t;
-}
-
-function makePrng(seed: number): () => number {
-  let state = (seed ^ 0x5bd1e995) | 0;
-  return () => {
-    let t = (state = (state + 0x6d2b79f5) | 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const WORLD_SEED = 0x9e3779b9 ^ 0x5bd1e995; // the simulated network draws from a stream of its own
 
 /** Runs each requested (scenario, seed) and prints its result line. */
-export function runAll(api: Record<string, unknown>, scenarios: Scenario[], requests: RunRequest[]): void {
+export function runAll(api: Record<string, unknown>, core: EnvCore, scenarios: Scenario[], requests: RunRequest[]): void {
   const byName = new Map<string, Scenario>();
   for (const s of scenarios) byName.set(s.name, s);
   let count = 0;
   for (const { name, seed } of requests) {
     const scenario = byName.get(name);
     const outcome = scenario
-      ? runOne(api, scenario, seed)
+      ? runOne(api, core, scenario, seed)
       : { name, seed, ok: false, error: `no scenario named ${name}` };
     print(`@@XS-RESULT ${JSON.stringify(outcome)}`);
     count++;
