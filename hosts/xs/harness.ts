@@ -4,7 +4,7 @@
 // The environment handed to a scenario is the one test/scenarios/node-env.js gives on Node.
 
 import { install } from "./sim/current.js";
-import { abortSocket, Listener, loseListener, TCP } from "./sim/net.js";
+import { abortSocket, Listener, loseListener, shutdownSocket, TCP } from "./sim/net.js";
 import { describeError, World, type NetConfig } from "./sim/world.js";
 
 type Bytes = Uint8Array;
@@ -12,6 +12,7 @@ type Bytes = Uint8Array;
 interface Peer {
   write(bytes: Bytes): void;
   end(): void;
+  shutdown(): void; // half-close: FIN after what was written; reading goes on
   reset(): void;
   pause(): void;
   resume(): void;
@@ -79,7 +80,12 @@ function runOne(api: Record<string, unknown>, core: EnvCore, scenario: Scenario,
         else queue[0] = head.subarray(n);
       }
       if (queue.length === 0 && ending) close();
+      if (queue.length === 0 && shutting && !closed) {
+        shutting = false;
+        shutdownSocket(tcp);
+      }
     };
+    let shutting = false;
     let ending = false;
     let open = false;
     let closed = false;
@@ -102,6 +108,10 @@ function runOne(api: Record<string, unknown>, core: EnvCore, scenario: Scenario,
       },
       end() {
         ending = true;
+        if (open) flush();
+      },
+      shutdown() {
+        shutting = true;
         if (open) flush();
       },
       reset() {

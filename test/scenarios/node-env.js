@@ -12,6 +12,7 @@ function wrap(socket, cleanup) {
   const peer = {
     write: (bytes) => socket.write(bytes.slice()),
     end: () => socket.end(),
+    shutdown: () => socket.end(), // node:net's end() is a half-close: reading goes on
     reset: () => socket.resetAndDestroy(),
     pause: () => socket.pause(),
     resume: () => socket.resume(),
