@@ -206,16 +206,33 @@ cases.push(["raw int, elements split across reads (3+2+3 bytes)", (t) => {
   }), (server, port) => rawPeer(port, [wire.subarray(0, 3), wire.subarray(3, 5), wire.subarray(5)], { closed: () => server.stop() }));
 }, 15000]);
 
-// ---- a burst: 500 framed json messages, echoed, in order ----
-cases.push(["burst of 500 framed json messages, echoed in order", (t) => {
+// ---- a burst: 500 framed json messages, echoed, in order; the sender paced by its own limit ----
+cases.push(["burst of 500 framed json messages, echoed in order (paced by bufferedAmount and drain)", (t) => {
   const N = 500;
-  const framed = { rawBytes: false, receiveType: "json" as DataType, sendType: "json" as DataType, maxUnsentMessages: 0 };
-  serve(framed, t, (s) => s.on("data", (d: unknown) => s.send(d)), (server, port) => {
+  const framed = { rawBytes: false, receiveType: "json" as DataType, sendType: "json" as DataType };
+  serve(framed, t, (s) => {
+    s.on("data", (d: unknown) => s.send(d));
+    s.on("error", (m: string) => t.fail(`echo socket error: ${m}`));
+  }, (server, port) => {
     const client = new SocketClient(port, "127.0.0.1", { ...clientIO, ...framed });
+    const limit = (client.options as unknown as { maxUnsentBytes: number }).maxUnsentBytes;
     let expect = 0;
-    client.on("open", () => {
-      for (let i = 0; i < N; i++) client.send({ i, pad: "p".repeat(i % 40) });
-    });
+    let sent = 0;
+    let paused = 0;
+    const message = (i: number) => ({ i, pad: "p".repeat(i % 40) });
+    const pump = (): void => {
+      while (sent < N) {
+        const m = message(sent);
+        if (client.bufferedAmount + JSON.stringify(m).length + 1 > limit) {
+          paused++;
+          return; // "drain" resumes
+        }
+        client.send(m);
+        sent++;
+      }
+    };
+    client.on("open", pump);
+    client.on("drain", pump);
     client.on("data", (d: { i: number; pad: string }) => {
       if (d.i !== expect || d.pad.length !== expect % 40) {
         client.close();
@@ -225,7 +242,7 @@ cases.push(["burst of 500 framed json messages, echoed in order", (t) => {
       if (++expect === N) {
         client.close();
         server.stop();
-        t.pass(`max unread ${net.stats.maxUnread} B of a ${WINDOW} B window`);
+        t.pass(`paused ${paused} times; max unread ${net.stats.maxUnread} B of a ${WINDOW} B window`);
       }
     });
     client.on("error", (m: string) => t.fail(`client error: ${m}`));
@@ -391,10 +408,14 @@ cases.push(["backpressure to a slow reader: nothing lost, never over the window"
   });
   let sawBacklog = false;
   const client = new SocketClient(listener.port, "127.0.0.1", { ...clientIO, rawBytes: false, sendType: "image" });
-  client.on("open", () => {
-    for (let i = 0; i < N; i++) client.send(new Uint8Array(SIZE).fill(i & 0xff));
-    sawBacklog = client.bufferedAmount > WINDOW;
-  });
+  const limit = (client.options as unknown as { maxUnsentBytes: number }).maxUnsentBytes;
+  let sent = 0;
+  const pump = (): void => {
+    while (sent < N && client.bufferedAmount + SIZE + 1 <= limit) client.send(new Uint8Array(SIZE).fill(sent++ & 0xff));
+    if (client.bufferedAmount > WINDOW) sawBacklog = true;
+  };
+  client.on("open", pump);
+  client.on("drain", pump);
   client.on("error", (m: string) => t.fail(`client error: ${m}`));
   client.open();
 }, 30000]);
