@@ -357,6 +357,7 @@ async function main() {
     line(`heap of the first server + pair: slots ${kib(v("heap.first.server+pair.slots"))}, chunks ${kib(v("heap.first.server+pair.chunks"))}`);
     line(`heap during a burst (100 strings of 100 B, sent as fast as maxUnsentBytes lets them, echoed; when half are back), over idle: slots ${kib(v("heap.burst.pair.slots"))}, chunks ${kib(v("heap.burst.pair.chunks"))}`);
     line(`heap with a full send queue (reader never reads), over idle: slots ${kib(v("heap.fullqueue.client.slots"))}, chunks ${kib(v("heap.fullqueue.client.chunks"))}; bufferedAmount ${kib(v("heap.fullqueue.buffered"))}`);
+    line(`  of which the loopback holding the full 1460 B window (91 writes): slots ${kib(v("heap.window.slots"))}, chunks ${kib(v("heap.window.chunks"))}; the queue alone: slots ${kib(v("heap.queue.only.slots"))}, chunks ${kib(v("heap.queue.only.chunks"))}`);
     const ratio = (a, b) => (v(a) && v(b) ? (v(a) / v(b)).toFixed(1) : "?");
     line(`cycles per framed string message, one way: 16 B ${v("cycles.m16")}, 1 KiB ${v("cycles.m1k")}; 1 KiB as image ${v("cycles.i1k")}; echo round trip 16 B ${v("cycles.echo")}`);
     line(`floor (raw ECMA-419 on the same loopback): 16 B ${v("cycles.f16")}, 1 KiB ${v("cycles.f1k")}; module ÷ floor: 16 B ${ratio("cycles.m16", "cycles.f16")}, 1 KiB ${ratio("cycles.m1k", "cycles.f1k")} (as image ${ratio("cycles.i1k", "cycles.f1k")})`);

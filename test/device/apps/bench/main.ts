@@ -151,7 +151,7 @@ function fullQueue(t: Test): void {
     return;
   }
   // A reader that never reads: the client's writes stop at the window, then its queue fills up
-  // to maxUnsentMessages (100 at the defaults).
+  // to its limits (maxUnsentBytes 1024, maxUnsentMessages 100 at the defaults).
   let held: LoopbackTCP | undefined;
   const listener = new net.Listener({
     port: 0,
@@ -166,21 +166,33 @@ function fullQueue(t: Test): void {
       const idle = live();
       let refused = 0;
       client.on("error", () => refused++);
-      // the window takes 1460 / 16 = 91 of them, the queue up to maxUnsentBytes or
-      // maxUnsentMessages: 250 fill both (the rest are refused, with one deferred "error")
+      // First what the window takes (1460 / 16 = 91 sends, written at once): the loopback then
+      // holds them; then 250 more fill the queue to maxUnsentBytes or maxUnsentMessages (the rest
+      // are refused, with one deferred "error").
       const text = "sixteen bytes!!!";
-      for (let i = 0; i < 250; i++) client.send(text);
+      const fill = Math.floor(WINDOW / text.length);
+      for (let i = 0; i < fill; i++) client.send(text);
       Timer.set(() => {
-        const full = minus(live(), idle);
-        figure("heap.fullqueue.client.slots", full.slots, "B");
-        figure("heap.fullqueue.client.chunks", full.chunks, "B");
+        const windowFull = live();
+        const queued0 = client.bufferedAmount;
+        for (let i = 0; i < 250; i++) client.send(text);
+        Timer.set(() => {
+        const full = live();
+        figure("heap.fullqueue.client.slots", full.slots - idle.slots, "B");
+        figure("heap.fullqueue.client.chunks", full.chunks - idle.chunks, "B");
+        figure("heap.queue.only.slots", full.slots - windowFull.slots, "B");
+        figure("heap.queue.only.chunks", full.chunks - windowFull.chunks, "B");
+        figure("heap.window.slots", windowFull.slots - idle.slots, "B");
+        figure("heap.window.chunks", windowFull.chunks - idle.chunks, "B");
         figure("heap.fullqueue.buffered", client.bufferedAmount, "B");
+        if (queued0 !== 0) t.fail(`${queued0} B waited before the queue was filled`);
         client.close();
         held?.close();
         listener.close();
         const after = minus(live(), base);
         figure("heap.leftover.slots", after.slots, "B");
-        t.check(refused > 0 && client.bufferedAmount >= 0, "the queue refused a send", refused);
+        t.check(refused > 0, "the queue refused a send", refused);
+        }, 20);
       }, 20);
     }, 10);
   });
