@@ -338,6 +338,8 @@ cases.push(["oversized header (64 KiB > maxMessageSize 1000): error, then closed
 }]);
 
 cases.push(["unconvertible send (an object as int): error, nothing written", (t) => {
+  let before = 0; // loopback bytes when the bad sends are made
+  const written = 5; // the header byte and 4 bytes of the one good int
   serve({ rawBytes: false, receiveType: "int" }, t, (s) => s.on("data", (d: unknown) => {
     s.close();
     t.check(d === 9 && written === net.stats.bytes - before, "only the 9", d);
@@ -357,8 +359,6 @@ cases.push(["unconvertible send (an object as int): error, nothing written", (t)
     client.on("close", () => server.stop());
     client.open();
   });
-  let before = 0;
-  const written = 5; // the header byte and 4 bytes of the one good int
 }]);
 
 // ---- backpressure: a reader that takes 32 bytes every 10 ms ----

@@ -166,7 +166,6 @@ export function createLoopback(window = 1460): Loopback {
   }
 
   class TCP implements LoopbackTCP {
-
     constructor(options: LoopbackTCPOptions) {
       if (options.format !== undefined && options.format !== "buffer") throw new RangeError(`loopback TCP: format "${options.format}"`);
       const from = options.from;

@@ -7,7 +7,6 @@
 import { SocketClient, SocketServer } from "socket";
 import TCP from "embedded:io/socket/tcp";
 import Listener from "embedded:io/socket/listener";
-import Timer from "timer";
 import { run } from "harness";
 
 const info = (text: string) => trace(`INFO ${text}\n`);
@@ -51,6 +50,5 @@ run([
     });
     client.on("open", () => t.fail("opened with no network"));
     client.open();
-    Timer.set(() => {}, 0);
   }, 8000],
 ]);
