@@ -95,13 +95,13 @@ function find(dir, name) {
 }
 
 /** Builds app `dir` for `platform`; returns { uf2, elf, warnings } or undefined (and prints why). */
-function build(name, dir, platform, { instrumented = false, config = [] } = {}) {
+function build(name, dir, platform, { instrumented = false, config = [], manifest = "manifest.json" } = {}) {
   const dest = join(out, name);
   mkdirSync(dest, { recursive: true });
   const started = Date.now();
   // mcconfig writes the makefile and starts make with /bin/sh, whose lack of `[[` fails the SDK
   // version check: its own make run is ignored, the makefile is run again with bash.
-  const args = ["-m", "-p", platform, "-t", "build", "-o", dest, ...(instrumented ? ["-i"] : []), "manifest.json", ...config];
+  const args = ["-m", "-p", platform, "-t", "build", "-o", dest, ...(instrumented ? ["-i"] : []), manifest, ...config];
   const mc = spawnSync(join(bin, "mcconfig"), args, { cwd: dir, env: buildEnv, encoding: "utf8" });
   const tmp = join(dest, "tmp");
   const makefile = existsSync(tmp) ? find(tmp, "makefile") : undefined;
@@ -303,6 +303,22 @@ async function main() {
       results.push(app.warnings.length === 0);
       if (app.warnings.length) console.log("NOT OK wifi: the build printed warnings");
     } else results.push(false);
+  }
+
+  if (want("size")) {
+    const images = {};
+    for (const kind of ["bare", "deps", "lib"]) {
+      const app = build(`size-${kind}`, join(apps, "size"), "pico", { manifest: `manifest_${kind}.json` });
+      if (!app) {
+        results.push(false);
+        continue;
+      }
+      results.push(verdict(`size-${kind} (pico)`, emulate(app.uf2, { ...BOUNDS, maxDeviceMs: 5000 })));
+      images[kind] = sizes(app.elf);
+    }
+    const { bare, deps, lib } = images;
+    if (bare && deps && lib)
+      report.push(`a trivial pico app: bare ${bare.flash} B flash, ${bare.ram} B static RAM; + the SDK modules the library manifest includes (IO, text): flash +${deps.flash - bare.flash} B, RAM +${deps.ram - bare.ram} B; + the library itself: flash +${lib.flash - deps.flash} B, RAM +${lib.ram - deps.ram} B`);
   }
 
   if (want("bench")) {
