@@ -4,7 +4,7 @@
 // SocketClient are built on them, and reports what listening and connecting do without a network
 // ("INFO" lines). Any outcome of start() / open() passes, provided one is reported and nothing aborts.
 
-import { SocketClient, SocketServer } from "socket";
+import { Socket, SocketClient, SocketServer } from "socket";
 import TCP from "embedded:io/socket/tcp";
 import Listener from "embedded:io/socket/listener";
 import { run } from "harness";
@@ -14,6 +14,10 @@ const info = (text: string) => trace(`INFO ${text}\n`);
 run([
   ["lwIP TCP and Listener classes are present", (t) => {
     t.check(typeof TCP === "function" && typeof Listener === "function", "two classes", [typeof TCP, typeof Listener]);
+  }],
+  ["the legacy socket module's API is there too (the manifest's superset on lwIP platforms)", (t) => {
+    const constants = [Socket.connected, Socket.readable, Socket.writable, Socket.error, Socket.disconnected];
+    t.check(JSON.stringify(constants) === "[1,2,3,-2,-1]", [1, 2, 3, -2, -1], constants);
   }],
   ["SocketServer on the platform Listener: start() reports listening or an error", (t) => {
     const server = new SocketServer({ port: 0, rawBytes: false, receiveType: "json", sendType: "json" });
