@@ -84,7 +84,7 @@ function setup(options = {}, TCP = ScriptedTCP) {
   const codes = [];
   const settings = clientOptions(host.defaults, options);
   const owner = {
-    emit(event, a, b) {
+    dispatch(event, a, b) {
       if (event === "error") codes.push(b);
       events.push(event === "open" || event === "close" || event === "drain" ? [event] : [event, a]);
       return true;

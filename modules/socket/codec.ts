@@ -19,6 +19,22 @@ export class CodecError extends Error {
   }
 }
 
+/** A DataView over the whole buffer of each Uint8Array it is asked about, made once per buffer, not per message. */
+class Views {
+  #last: ArrayBufferLike | null = null;
+  #lastView: DataView | null = null;
+  #views = new WeakMap<ArrayBufferLike, DataView>();
+
+  of(bytes: Uint8Array): DataView {
+    const buffer = bytes.buffer;
+    if (buffer === this.#last) return this.#lastView!;
+    let view = this.#views.get(buffer);
+    if (view === undefined) this.#views.set(buffer, (view = new DataView(buffer)));
+    this.#last = buffer;
+    return (this.#lastView = view);
+  }
+}
+
 function notConvertible(value: unknown, type: TypeInfo, detail = ""): CodecError {
   return new CodecError("EINVALIDDATA", `Cannot send ${kindOf(value)} as ${type.name}${detail}`);
 }
@@ -42,7 +58,7 @@ export class Encoder {
   #value: unknown = undefined; // what measure() accepted: an array-like, bytes or a text
   #one: number[] = [0]; // a single number is written as this one-element list: nothing allocated
   #textLength = -1; // the UTF-8 length of the text in #value, once measured
-  #views = new WeakMap<ArrayBufferLike, DataView>(); // one DataView per destination buffer
+  #views = new Views();
 
   constructor(type: TypeInfo, text: TextCodec) {
     this.type = type;
@@ -88,7 +104,7 @@ export class Encoder {
       case KIND_NUMBER: {
         const n = (value as ArrayLike<unknown>).length * type.size;
         if (at + n > end) return this.#tooSmall(n);
-        const bad = writeNumbers(this.#view(dest), dest.byteOffset + at, type.code, value as ArrayLike<unknown>);
+        const bad = writeNumbers(this.#views.of(dest), dest.byteOffset + at, type.code, value as ArrayLike<unknown>);
         if (bad >= 0) throw notConvertible((value as ArrayLike<unknown>)[bad], type, ` (element ${bad} of the array)`);
         return n;
       }
@@ -107,12 +123,6 @@ export class Encoder {
     this.needed = n;
     this.exact = exact;
     return -1;
-  }
-
-  #view(dest: Uint8Array): DataView {
-    let view = this.#views.get(dest.buffer);
-    if (view === undefined) this.#views.set(dest.buffer, (view = new DataView(dest.buffer)));
-    return view;
   }
 
   // 3 bytes per UTF-16 unit is the most UTF-8 takes. With no more units than free bytes the text
@@ -183,6 +193,7 @@ export class MessageDecoder {
   readonly type: TypeInfo;
   #text: TextCodec;
   #one: number[] = [0]; // the single element of a one-element message is read through this
+  #views = new Views();
 
   constructor(type: TypeInfo, text: TextCodec) {
     this.type = type;
@@ -200,13 +211,14 @@ export class MessageDecoder {
           const why = n === 0 ? `a numeric message holds at least one ${size}-byte element` : `not a whole number of ${size}-byte elements`;
           throw new CodecError("EBADLENGTH", `Received ${aType(type)} message of ${n} bytes: ${why}`);
         }
-        const view = new DataView(bytes.buffer, bytes.byteOffset + start, n);
-        if (n === size) return readNumbers(view, 0, n, type.code, this.#one, 0)[0];
+        const view = this.#views.of(bytes);
+        const from = bytes.byteOffset + start;
+        if (n === size) return readNumbers(view, from, from + n, type.code, this.#one, 0)[0];
         // filled with a number of the elements' kind (a small integer, or not), so that V8 does not
         // convert the array to doubles on the first store; XS fills a holey array far slower
         const code = type.code;
         const fill = code === T_BYTE || code === T_UBYTE || code === T_SHORT || code === T_USHORT ? 0 : 0.5;
-        return readNumbers(view, 0, n, code, new Array<number>(n / size).fill(fill), 0);
+        return readNumbers(view, from, from + n, code, new Array<number>(n / size).fill(fill), 0);
       }
       case KIND_STRING: return this.#text.decodeUTF8(bytes.subarray(start, end));
       case KIND_JSON: {
@@ -242,6 +254,7 @@ export class RawDecoder {
   #carryView = new DataView(this.#carry.buffer);
   #carried = 0;
   #one: number[] = [0];
+  #views = new Views();
 
   constructor(type: TypeInfo, text: TextCodec, batch: boolean) {
     this.type = type;
@@ -281,11 +294,13 @@ export class RawDecoder {
     }
     const whole = i + Math.floor((end - i) / size) * size;
     if (whole > i) {
-      const view = new DataView(bytes.buffer, bytes.byteOffset + i, whole - i);
-      if (batch) readNumbers(view, 0, whole - i, code, batch, batch.length);
+      const view = this.#views.of(bytes);
+      const from = bytes.byteOffset + i;
+      const to = bytes.byteOffset + whole;
+      if (batch) readNumbers(view, from, to, code, batch, batch.length);
       else {
         const one = this.#one;
-        for (let at = 0; at < whole - i; at += size) if (!sink(readNumbers(view, at, at + size, code, one, 0)[0])) return false;
+        for (let at = from; at < to; at += size) if (!sink(readNumbers(view, at, at + size, code, one, 0)[0])) return false;
       }
     }
     if (whole < end) {

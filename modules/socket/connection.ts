@@ -15,7 +15,7 @@ import { typeInfo } from "./types.js";
 
 /** The public object the events are emitted on (called directly: no frame in between on the data path). */
 export interface EventTarget {
-  emit(event: string, a?: unknown, b?: unknown): boolean;
+  dispatch(event: string, a?: unknown, b?: unknown): boolean;
 }
 
 export interface ConnectionSettings extends CommonOptions {
@@ -271,7 +271,7 @@ export class Connection {
       this.#connectTimer = undefined;
       this.#state = OPEN;
       this.#startIdleTimer();
-      this.#owner.emit("open"); // "open" handlers run before the queue is flushed
+      this.#owner.dispatch("open"); // "open" handlers run before the queue is flushed
       if (this.#state !== OPEN && this.#state !== CLOSING) return; // closed by a handler
       const unread = this.#unreadAtOpen;
       this.#unreadAtOpen = 0;
@@ -328,18 +328,18 @@ export class Connection {
       if (!(e instanceof CodecError)) throw e;
       return this.#badMessage(e);
     }
-    this.#owner.emit("data", value);
+    this.#owner.dispatch("data", value);
     return this.#state === OPEN;
   };
 
   #onValue = (value: unknown): boolean => {
-    this.#owner.emit("data", value);
+    this.#owner.dispatch("data", value);
     return this.#state === OPEN;
   };
 
   // One bad message: an "error", and the connection stays up, unless there were too many.
   #badMessage(e: CodecError): boolean {
-    this.#owner.emit("error", e.message, e.code);
+    this.#owner.dispatch("error", e.message, e.code);
     const limit = this.#settings.maxBadMessages;
     if (limit > 0 && ++this.#badMessages >= limit && this.#state === OPEN)
       this.#finish(`Closing the connection: ${this.#badMessages} bad messages received (maxBadMessages is ${limit})`, "ETOOMANYBAD");
@@ -402,7 +402,7 @@ export class Connection {
       this.#finish(null, "");
     } else if (this.#drainOwed) {
       this.#drainOwed = false;
-      this.#owner.emit("drain");
+      this.#owner.dispatch("drain");
     }
   }
 
@@ -511,11 +511,11 @@ export class Connection {
     let close = false;
     for (const p of pending) {
       if (p.event === "close") close = true; // last, whatever was deferred after it
-      else if (p.event === "error") this.#owner.emit("error", p.count > 1 ? `${p.message} (${p.count} times)` : p.message, p.code);
-      else this.#owner.emit(p.event);
+      else if (p.event === "error") this.#owner.dispatch("error", p.count > 1 ? `${p.message} (${p.count} times)` : p.message, p.code);
+      else this.#owner.dispatch(p.event);
     }
     if (close) {
-      this.#owner.emit("close");
+      this.#owner.dispatch("close");
       this.#afterClose();
     }
   }
