@@ -166,6 +166,13 @@ export class Connection {
     return true;
   }
 
+  /** Client, before open(): gives up as a failed connect does, with an "error" and no "close". */
+  giveUp(message: string, code: string): void {
+    if (this.#state !== NEW) return;
+    this.#stop();
+    this.#later("error", message, code);
+  }
+
   /** An "error" about a call of the user's, deferred like the others. */
   deferError(message: string, code: string): void {
     this.#later("error", message, code);

@@ -66,8 +66,7 @@ export class SocketClient extends EventEmitter {
         pfxKeyCertPath: o.pfxKeyCertPath, pfxKeyCertPassword: o.pfxKeyCertPassword, clientAuth: "none",
       });
       if (typeof tls === "string") {
-        conn.deferError(tls, "ETLS");
-        conn.close();
+        conn.giveUp(tls, "ETLS"); // as a failed connect: "error", no "close"
         return;
       }
       conn.useTransport(tls.TCP);
