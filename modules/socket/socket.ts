@@ -59,7 +59,13 @@ export class SocketClient extends EventEmitter {
   /** Connects (after listeners are added). Retries per reconnectAttempts / reconnectInterval. */
   open(): void {
     const conn = this.#conn;
-    if (this.options.sslTls && !conn.closed) {
+    if (conn.started) {
+      conn.deferError(conn.closed
+        ? "SocketClient.open(): this client was closed; make a new SocketClient to connect again"
+        : "SocketClient.open(): already opened", "EUSAGE");
+      return;
+    }
+    if (this.options.sslTls) {
       const o = this.options;
       const tls = secureTransport(this.#platform, {
         role: "client", serverName: this.host, trustAll: o.trustAll, trustedCACertPath: o.trustedCACertPath,
@@ -71,11 +77,7 @@ export class SocketClient extends EventEmitter {
       }
       conn.useTransport(tls.TCP);
     }
-    if (!conn.open(this.host, this.port)) {
-      conn.deferError(conn.closed
-        ? "SocketClient.open(): this client was closed; make a new SocketClient to connect again"
-        : "SocketClient.open(): already opened", "EUSAGE");
-    }
+    conn.open(this.host, this.port);
   }
 
   /** Returns whether the message was written or queued; if not, an "error" follows. */
