@@ -108,6 +108,18 @@ describe("SendQueue (the outgoing ring)", () => {
     }
   });
 
+  it("a raw message of no bytes never waits (nothing to write), so it cannot stall what follows", () => {
+    const q = new SendQueue(16, 0, 1000);
+    const e = new Encoder(typeInfo("string"), text);
+    const out = [];
+    send(q, e, "x".repeat(40), false, 0, out); // waits in a buffer of its own
+    send(q, e, "", false, 0, out);
+    expect(q.length).to.equal(1);
+    send(q, e, "y", false, 0, out);
+    drain(q, 1000, out);
+    expect(out).to.deep.equal(utf8("x".repeat(40) + "y"));
+  });
+
   it("a value that cannot be converted throws CodecError and leaves the queue as it was", () => {
     const q = new SendQueue(64, 10, 1000);
     const e = new Encoder(typeInfo("int"), text);

@@ -155,6 +155,7 @@ export class Connection {
       return false;
     }
     if (this.#state !== OPEN && this.#settings.discardMessagesBeforeOpen) return true; // checked, encoded, dropped
+    if (n === 0) return true; // a raw send of no bytes ("", an empty image): nothing to write
     const direct = this.#state === OPEN && queue.length === 0 ? Math.min(n, this.#writable) : 0;
     if (direct < n && !queue.canWait(n - direct)) { // refused whole: no part of it is written
       this.#later("error", queue.refusal(n - direct).message, "EQUEUEFULL");

@@ -117,6 +117,7 @@ export class SendQueue {
   keep(from: number): void {
     const start = this.#stagedStart + from;
     const end = this.#stagedEnd;
+    if (start === end) return; // nothing to write (a raw send of no bytes): nothing waits
     if (!this.canWait(end - start)) throw this.refusal(end - start);
     const buffer = this.#staged;
     if (buffer === this.#ring) {
