@@ -97,9 +97,9 @@ runAll(api, core, [${files.map((_, i) => `...s${i}`).join(", ")}], ${JSON.string
 `;
 }
 
-function runProcess(xsnap, dir, main, timeoutMs) {
+function runProcess(xsnap, dir, main, timeoutMs, env) {
   return new Promise((resolve) => {
-    const child = spawn(xsnap, ["-m", main], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(xsnap, ["-m", main], { cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -115,10 +115,9 @@ function runProcess(xsnap, dir, main, timeoutMs) {
 /**
  * Runs each { name, seed } in XS, spread over `jobs` xsnap processes (each runs its share one
  * after another in one machine). Resolves with a Map "name#seed" → result; every request gets a
- * result, failed if XS did not report it.
+ * result, failed if XS did not report it. `xsnap`: another binary; `env`: variables for it.
  */
-export async function runXs(requests, { dir = path.join(ROOT, ".xs-build/stage"), mutate, jobs = 2, timeoutMs = 120000 } = {}) {
-  const xsnap = buildXsnap();
+export async function runXs(requests, { dir = path.join(ROOT, ".xs-build/stage"), mutate, jobs = 2, timeoutMs = 120000, xsnap = buildXsnap(), env = {} } = {}) {
   stage(dir, { mutate });
   const shares = Array.from({ length: Math.max(1, Math.min(jobs, requests.length)) }, () => []);
   requests.forEach((r, i) => shares[i % shares.length].push(r));
@@ -126,7 +125,7 @@ export async function runXs(requests, { dir = path.join(ROOT, ".xs-build/stage")
   await Promise.all(shares.map(async (share, k) => {
     const main = `main-${k}.mjs`;
     fs.writeFileSync(path.join(dir, main), mainModule(share));
-    const out = await runProcess(xsnap, dir, main, timeoutMs);
+    const out = await runProcess(xsnap, dir, main, timeoutMs, env);
     let ended = false;
     for (const line of out.stdout.split("\n")) {
       if (line.startsWith("@@XS-RESULT ")) {

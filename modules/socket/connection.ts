@@ -15,7 +15,7 @@ import { typeInfo } from "./types.js";
 
 /** The public object the events are emitted on (called directly: no frame in between on the data path). */
 export interface EventTarget {
-  emit(event: string, a?: unknown, b?: unknown): boolean;
+  dispatch(event: string, a?: unknown, b?: unknown): boolean;
 }
 
 export interface ConnectionSettings extends CommonOptions {
@@ -105,6 +105,11 @@ export class Connection {
     return this.#queue.bytes;
   }
 
+  /** Client: open() was called (or close(): then it never will be). */
+  get started(): boolean {
+    return this.#state !== NEW;
+  }
+
   /** close() was called, or the connection ended: nothing more is sent. */
   get closed(): boolean {
     return this.#state >= CLOSING;
@@ -115,14 +120,13 @@ export class Connection {
     if (this.#settings.tcp === undefined) this.#TCP = TCP;
   }
 
-  /** Client: connects to `name` (an IP literal, "localhost" or a name to resolve), retrying as set. Returns false if not NEW. */
-  open(name: string, port: number): boolean {
-    if (this.#state !== NEW) return false;
+  /** Client: connects to `name` (an IP literal, "localhost" or a name to resolve), retrying as set. Only once. */
+  open(name: string, port: number): void {
+    if (this.#state !== NEW) return;
     this.#state = CONNECTING;
     this.#name = name;
     this.#port = port;
     this.#attempt();
-    return true;
   }
 
   /** Server side: takes over an accepted socket; open at once. */
@@ -151,6 +155,7 @@ export class Connection {
       return false;
     }
     if (this.#state !== OPEN && this.#settings.discardMessagesBeforeOpen) return true; // checked, encoded, dropped
+    if (n === 0) return true; // a raw send of no bytes ("", an empty image): nothing to write
     const direct = this.#state === OPEN && queue.length === 0 ? Math.min(n, this.#writable) : 0;
     if (direct < n && !queue.canWait(n - direct)) { // refused whole: no part of it is written
       this.#later("error", queue.refusal(n - direct).message, "EQUEUEFULL");
@@ -164,6 +169,13 @@ export class Connection {
     queue.keep(direct);
     this.#drainOwed = true;
     return true;
+  }
+
+  /** Client, before open(): gives up as a failed connect does, with an "error" and no "close". */
+  giveUp(message: string, code: string): void {
+    if (this.#state !== NEW) return;
+    this.#stop();
+    this.#later("error", message, code);
   }
 
   /** An "error" about a call of the user's, deferred like the others. */
@@ -271,7 +283,7 @@ export class Connection {
       this.#connectTimer = undefined;
       this.#state = OPEN;
       this.#startIdleTimer();
-      this.#owner.emit("open"); // "open" handlers run before the queue is flushed
+      this.#owner.dispatch("open"); // "open" handlers run before the queue is flushed
       if (this.#state !== OPEN && this.#state !== CLOSING) return; // closed by a handler
       const unread = this.#unreadAtOpen;
       this.#unreadAtOpen = 0;
@@ -328,18 +340,18 @@ export class Connection {
       if (!(e instanceof CodecError)) throw e;
       return this.#badMessage(e);
     }
-    this.#owner.emit("data", value);
+    this.#owner.dispatch("data", value);
     return this.#state === OPEN;
   };
 
   #onValue = (value: unknown): boolean => {
-    this.#owner.emit("data", value);
+    this.#owner.dispatch("data", value);
     return this.#state === OPEN;
   };
 
   // One bad message: an "error", and the connection stays up, unless there were too many.
   #badMessage(e: CodecError): boolean {
-    this.#owner.emit("error", e.message, e.code);
+    this.#owner.dispatch("error", e.message, e.code);
     const limit = this.#settings.maxBadMessages;
     if (limit > 0 && ++this.#badMessages >= limit && this.#state === OPEN)
       this.#finish(`Closing the connection: ${this.#badMessages} bad messages received (maxBadMessages is ${limit})`, "ETOOMANYBAD");
@@ -402,7 +414,7 @@ export class Connection {
       this.#finish(null, "");
     } else if (this.#drainOwed) {
       this.#drainOwed = false;
-      this.#owner.emit("drain");
+      this.#owner.dispatch("drain");
     }
   }
 
@@ -511,11 +523,11 @@ export class Connection {
     let close = false;
     for (const p of pending) {
       if (p.event === "close") close = true; // last, whatever was deferred after it
-      else if (p.event === "error") this.#owner.emit("error", p.count > 1 ? `${p.message} (${p.count} times)` : p.message, p.code);
-      else this.#owner.emit(p.event);
+      else if (p.event === "error") this.#owner.dispatch("error", p.count > 1 ? `${p.message} (${p.count} times)` : p.message, p.code);
+      else this.#owner.dispatch(p.event);
     }
     if (close) {
-      this.#owner.emit("close");
+      this.#owner.dispatch("close");
       this.#afterClose();
     }
   }

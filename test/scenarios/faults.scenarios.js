@@ -1,4 +1,4 @@
-// Backpressure, timeouts and reconnection on the clock, and faults (SPEC §7): slow reader, reset
+// Backpressure, timeouts and reconnection on the clock, and faults: slow reader, reset
 // mid-message, peer close mid-frame, refused connection, black-holed connect, lost listener,
 // server reset after a seeded number of bytes, server stop with clients connected.
 
