@@ -220,14 +220,21 @@ cases.push(["burst of 500 framed json messages, echoed in order (paced by buffer
     let sent = 0;
     let paused = 0;
     const message = (i: number) => ({ i, pad: "p".repeat(i % 40) });
+    let odd = ""; // the first send that grew bufferedAmount by more than its own bytes
+    let last = ""; // the last send made: its bytes, and bufferedAmount before it
     const pump = (): void => {
       while (sent < N) {
         const m = message(sent);
-        if (client.bufferedAmount + JSON.stringify(m).length + 1 > limit) {
+        const size = JSON.stringify(m).length + 1; // payload + 1-byte header
+        const before = client.bufferedAmount;
+        if (before + size > limit) {
           paused++;
           return; // "drain" resumes
         }
+        last = `the last send: ${size} B with bufferedAmount ${before} of ${limit}`;
         client.send(m);
+        const grew = client.bufferedAmount - before;
+        if (grew > size && odd === "") odd = `send ${sent} of ${size} B grew bufferedAmount ${before} → ${before + grew}`;
         sent++;
       }
     };
@@ -245,7 +252,7 @@ cases.push(["burst of 500 framed json messages, echoed in order (paced by buffer
         t.pass(`paused ${paused} times; max unread ${net.stats.maxUnread} B of a ${WINDOW} B window`);
       }
     });
-    client.on("error", (m: string) => t.fail(`client error: ${m}`));
+    client.on("error", (m: string) => t.fail(`client error: ${m} (${last}${odd ? `; ${odd}` : ""})`));
     client.open();
   });
 }, 60000]);
