@@ -33,7 +33,7 @@ function openssl(dir, args, input) {
   return result.stdout;
 }
 
-const CA_EXT = "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n";
+const CA_EXT = "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid:always\n"; // (Moddable's TLS needs the AKI)
 const SERVER_LOCAL = "subjectAltName=IP:127.0.0.1,DNS:localhost";
 const SERVER_OTHER = "subjectAltName=DNS:other.example,IP:10.9.8.7";
 

@@ -36,22 +36,9 @@ interface SessionOptions {
   clientKey?: ArrayBuffer;
 }
 
-/** The SDK's TLS socket as this module uses it. */
-interface SDKTLSSocket {
-  read(view: ArrayBufferView): number | undefined;
-  write(data: BufferLike): number;
-  close(): void;
-}
-type SDKTLSConstructor = new (options: Record<string, unknown>) => SDKTLSSocket;
-
 function resource(setting: string, name: string): ArrayBuffer {
-  let found: Resource;
-  try {
-    found = new Resource(name);
-  } catch {
-    throw new Error(`${setting}: the app has no resource "${name}" (add it to the manifest's "resources")`);
-  }
-  return found.slice(0) as ArrayBuffer; // a RAM copy: the TLS code takes it apart with typed arrays
+  if (!Resource.exists(name)) throw new Error(`${setting}: the app has no resource "${name}" (add it to the manifest's "resources")`);
+  return new Resource(name).slice(0); // a RAM copy: the TLS code takes it apart with typed arrays
 }
 
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -133,10 +120,9 @@ function failureMessage(error: unknown, settings: SecureSettings, open: boolean)
 export function moddableSecure(settings: SecureSettings): SecureTransport {
   if (settings.role === "server") throw new Error("a Moddable device has no TLS server");
   const secure = sessionOptions(settings);
-  const SDKTLS = TLSSocket as unknown as SDKTLSConstructor;
 
   class TLSTCP implements TCPSocket {
-    #socket: SDKTLSSocket | undefined;
+    #socket: TLSSocket | undefined;
     #failed = false;
     #open = false; // the handshake is done (the first onWritable came)
     #onError: ((this: TCPSocket, failure?: unknown) => void) | undefined;
@@ -173,12 +159,12 @@ export function moddableSecure(settings: SecureSettings): SecureTransport {
           });
         }
       }
-      this.#socket = new SDKTLS({
+      this.#socket = new TLSSocket({
         address: options.address,
         port: options.port,
         nodelay: options.nodelay,
         TCP: { io: GuardedTCP },
-        secure,
+        secure: secure as unknown as Record<string, unknown>,
         onReadable(count: number) {
           if (!self.#failed) onReadable?.call(self, count);
         },
