@@ -77,7 +77,9 @@ try {
     child.stdout.on("data", (chunk) => {
       const parts = (rest + chunk).split("\n");
       rest = parts.pop();
-      for (const line of parts) {
+      for (const raw of parts) {
+        const at = raw.search(/(PASS|FAIL|DONE) /); // native traces ("write failed") come without a newline
+        const line = at > 0 ? raw.slice(at) : raw;
         seen.push(line);
         if (/^DONE \d+$/.test(line)) finish();
       }
