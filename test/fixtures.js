@@ -1,8 +1,8 @@
-// Byte-level fixtures (SPEC §4–5), written out by hand from the rules, not computed by the code
+// Byte-level fixtures, written out by hand from the rules, not computed by the code
 // under test. Each: the type, the value sent, the payload bytes on the wire, the value read back.
 
 export const numeric = [
-  // SPEC §4 narrowing examples
+  // docs/protocol.md narrowing examples
   { type: "byte", value: 128, bytes: [0x80], back: -128 },
   { type: "byte", value: 256, bytes: [0x00], back: 0 },
   { type: "int", value: 3e9, bytes: [0x7f, 0xff, 0xff, 0xff], back: 2147483647 },
@@ -53,7 +53,7 @@ export const numeric = [
   { type: "number", value: 0.1, bytes: [0x3f, 0xb9, 0x99, 0x99, 0x99, 0x99, 0x99, 0x9a], back: 0.1 },
 ];
 
-/** Frame headers by payload length (SPEC §5). */
+/** Frame headers by payload length. */
 export const headers = [
   { length: 0, header: [0x00] },
   { length: 1, header: [0x01] },
@@ -67,4 +67,16 @@ export const headers = [
 
 export function hex(bytes) {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(" ");
+}
+
+/** A framed message: header then payload (a Uint8Array). One definition for every test. */
+export { frame } from "./scenarios/util.js";
+
+/** A seeded generator: random(n) gives an integer in [0, n). Tests that shuffle use it, so a failure repeats. */
+export function seeded(seed) {
+  let s = seed >>> 0 || 1;
+  return (n) => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return Math.floor((s / 2 ** 32) * n);
+  };
 }

@@ -1,8 +1,8 @@
-// Backpressure, timeouts and reconnection on the clock, and faults (SPEC §7): slow reader, reset
+// Backpressure, timeouts and reconnection on the clock, and faults: slow reader, reset
 // mid-message, peer close mid-frame, refused connection, black-holed connect, lost listener,
 // server reset after a seeded number of bytes, server stop with clients connected.
 
-import { concat, digest, frame, randomBytes, startServer, utf8 } from "./util.js";
+import { concat, digest, frame, hex, randomBytes, startServer, utf8 } from "./util.js";
 
 function clientTo(env, port, options, on) {
   const client = new env.SocketClient(port, "127.0.0.1", options);
@@ -13,13 +13,74 @@ function clientTo(env, port, options, on) {
 
 export const scenarios = [
   {
-    name: "backpressure: 256 KiB of framed binary to a slow reader arrives whole and in order",
+    name: "half-close: a peer that sends, then closes its side while reading, gets the replies written meanwhile",
+    run(env) {
+      const chunks = [];
+      const replies = ["re:a", "re:b", "re:c"];
+      startServer(env, { rawBytes: false }, (socket) => {
+        socket.on("data", (text) => socket.send(`re:${text}`));
+        socket.on("error", (m) => env.fail(`socket error ${m}`));
+      }, (server, port) => {
+        const peer = env.net.connect(port, (p) => {
+          p.write(concat(["a", "b", "c"].map((t) => frame(utf8(t)))));
+          p.shutdown();
+        });
+        peer.onData = (bytes) => chunks.push(bytes.slice());
+        peer.onEnd = () => {
+          env.eq(hex(concat(chunks)), hex(concat(replies.map((t) => frame(utf8(t))))), "every reply, then the close");
+          server.stop();
+          env.done({ replies: replies.length });
+        };
+      });
+    },
+  },
+  {
+    name: "half-close on Moddable: replies still queued when the peer closes its side are reported as not sent",
+    hosts: ["xs"], // ECMA-419 cannot write after the peer's close; the Node host can (it writes them)
+    run(env) {
+      const errors = [];
+      let received = 0;
+      const big = randomBytes(env, 60000); // more than the simulated socket takes at once
+      const server = startServer(env, { rawBytes: false, sendType: "image", maxUnsentBytes: 1 << 20 }, (socket) => {
+        socket.on("data", () => env.assert(socket.send(big), "the reply is accepted"));
+        socket.on("error", (m) => errors.push(m));
+        socket.on("close", () => {
+          env.eq(errors.length, 1, "one error");
+          env.assert(/^Connection closed by the peer with \d+ bytes not sent$/.test(errors[0]), `says what was not sent: ${errors[0]}`);
+          const unsent = Number(/with (\d+) bytes/.exec(errors[0])[1]);
+          env.assert(unsent > 0 && unsent < frame(big).length, "part of the reply was written, the rest is counted");
+          env.timer(() => {
+            env.eq(received + unsent, frame(big).length, "what arrived and what was reported add up");
+            server.stop();
+            env.done({ errors: errors.length });
+          }, 1000);
+        });
+      }, (_, port) => {
+        const peer = env.net.connect(port, (p) => {
+          p.write(frame(utf8("give me a lot")));
+          p.shutdown();
+        });
+        peer.onData = (bytes) => { received += bytes.length; };
+      });
+    },
+  },
+  {
+    name: "backpressure: 256 KiB of framed binary to a slow reader, paced by \"drain\", arrives whole and in order",
     nodeTimeout: 15000,
     run(env) {
       const messages = [];
       for (let i = 0; i < 32; i++) messages.push(randomBytes(env, 8192));
-      const expected = frame(new Uint8Array(0)).length * 0 + messages.reduce((n, m) => n + frame(m).length, 0);
+      const expected = messages.reduce((n, m) => n + frame(m).length, 0);
       const chunks = [];
+      let next = 0;
+      let drains = 0;
+      let held = 0;
+      const LIMIT = 32 * 1024; // maxUnsentBytes below
+      // send while the queue has room for one more message; go on at "drain"
+      const pump = () => {
+        while (next < messages.length && client.bufferedAmount + 8197 <= LIMIT) env.assert(client.send(messages[next++]), "accepted");
+        held = Math.max(held, client.bufferedAmount);
+      };
       env.net.listen(0, (peer) => {
         peer.pause(); // slow reader: reads nothing for a while
         env.timer(() => peer.resume(), env.host === "xs" ? 2000 : 200);
@@ -28,16 +89,16 @@ export const scenarios = [
           if (peer.received === expected) {
             const wire = concat(chunks);
             env.eq(digest(wire), digest(concat(messages.map(frame))), "the bytes, in order");
+            env.assert(drains > 0, "paced by drain");
+            env.assert(held > 0, "the module held what the socket could not take");
             client.close();
             env.done({ bytes: wire.length, digest: digest(wire) });
           }
         };
       }, (port) => {
-        client = clientTo(env, port, { rawBytes: false, sendType: "image", maxUnsentMessages: 0 }, {
-          open: () => {
-            for (const m of messages) client.send(m);
-            env.assert(client.bufferedAmount > 0, "the module holds what the socket cannot take");
-          },
+        client = clientTo(env, port, { rawBytes: false, sendType: "image", maxUnsentMessages: 0, maxUnsentBytes: LIMIT }, {
+          open: pump,
+          drain: () => { drains++; pump(); },
           error: (m) => env.fail(`client error ${m}`),
         });
       });
@@ -50,7 +111,7 @@ export const scenarios = [
       const events = [];
       env.net.listen(0, (peer) => {
         peer.write(concat([frame(utf8("whole")), new Uint8Array([20, 1, 2, 3])])); // a frame of 20, 3 sent
-        env.timer(() => peer.reset(), env.host === "xs" ? 50 : 50);
+        env.timer(() => peer.reset(), 50);
       }, (port) => {
         clientTo(env, port, { rawBytes: false }, {
           data: (t) => events.push(`data ${t}`),
