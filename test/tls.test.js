@@ -181,7 +181,7 @@ describe("TLS (sslTls) on the Node host", function () {
       expect(result.event).to.equal("error");
       expect(result.message).to.equal(ERROR_PREFIX(server.boundPort) +
         `unknown CA: the server's certificate is not signed by a CA of trustedCACertPath "${certs.ca}" (SELF_SIGNED_CERT_IN_CHAIN)`);
-      expect(client.log.names()).to.deep.equal(["error"]); // no "open", no "close" (SPEC §7)
+      expect(client.log.names()).to.deep.equal(["error"]); // no "open", no "close": a failed connect
       await waitFor(() => server.log.of("error").length > 0, 2000, "the server's error");
       expect(server.log.values("error")[0]).to.match(/^SocketServer could not accept a connection: TLS handshake with 127\.0\.0\.1:\d+ failed: the client closed the connection during the TLS handshake \(a client that rejects our certificate does that\)$/);
       expect(server.log.of("connection")).to.deep.equal([]);
