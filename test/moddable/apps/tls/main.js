@@ -23,7 +23,7 @@ const settings = (more) => ({
   role: "client", serverName: "127.0.0.1", trustAll: false, trustedCACertPath: "testca.der",
   pfxKeyCertPath: "", pfxKeyCertPassword: "", clientAuth: "none", ...more,
 });
-const FRAMED = { rawBytes: false, sendType: "json", receiveType: "json", reconnectAttempts: 0, maxMessageSize: 65536 };
+const FRAMED = { rawBytes: false, sendType: "json", receiveType: "json", reconnectAttempts: 0, maxMessageSize: 65536, maxUnsentBytes: 65536 };
 
 // 1. A trusted server: framed json both ways (the Node server echoes), a message over one TLS record.
 begin();
