@@ -173,6 +173,45 @@ describe("TLS (sslTls) on the Node host", function () {
     });
   });
 
+  describe("the ECMA-419 Listener of the server role", function () {
+    it("hands out connections once their handshake is over; a failed one throws its failure when taken over", async function () {
+      const { TCP, Listener } = secure({ role: "server", serverName: "", trustAll: false, trustedCACertPath: certs.ca, pfxKeyCertPath: certs.server, pfxKeyCertPassword: certs.password, clientAuth: "required" });
+      const counts = [];
+      const listener = new Listener({ port: 0, address: LOOPBACK, onReadable(count) { counts.push(count); } });
+      tracker.add(() => listener.close());
+      expect(listener.port).to.be.above(0);
+      const good = tracker.add(tls.connect({ host: LOOPBACK, port: listener.port, ca: readFileSync(certs.ca), pfx: readFileSync(certs.client), passphrase: certs.password }));
+      good.on("error", () => {});
+      await once(good, "secureConnect", 3000);
+      good.write("hi");
+      await waitFor(() => counts.length > 0, 3000, "onReadable");
+      expect(counts).to.deep.equal([1]);
+      const accepted = listener.read();
+      expect(listener.read()).to.equal(undefined);
+      const got = [];
+      const first = new TCP({ from: accepted, onReadable(count) { got.push(Buffer.from(this.read(count)).toString()); } });
+      expect(() => accepted.read()).to.throw(SyntaxError); // taken over
+      expect(first.remoteAddress).to.equal("127.0.0.1");
+      await waitFor(() => got.length > 0, 2000, "the bytes");
+      expect(got).to.deep.equal(["hi"]);
+      // moved again, to new callbacks: the connection goes with it
+      const writable = [];
+      const second = new TCP({ from: first, onWritable(count) { writable.push(count); } });
+      tracker.add(() => second.close());
+      await waitFor(() => writable.length > 0, 2000, "onWritable");
+      expect(writable[0]).to.equal(65536);
+      expect(second.write(Buffer.from("back"))).to.equal(65532);
+      const [echo] = await once(good, "data", 2000);
+      expect(String(echo)).to.equal("back");
+
+      const bad = tracker.add(tls.connect({ host: LOOPBACK, port: listener.port, ca: readFileSync(certs.ca) })); // no client certificate
+      bad.on("error", () => {});
+      await waitFor(() => counts.length > 1, 3000, "onReadable for the failed handshake");
+      const failed = listener.read();
+      expect(() => new TCP({ from: failed })).to.throw(Error, /^TLS handshake with 127\.0\.0\.1:\d+ failed: client certificate required and absent: the client gave no certificate \(clientAuth "required"\)$/);
+    });
+  });
+
   describe("the server's certificate is refused", function () {
     it("by an unknown CA — unless trustAll", async function () {
       const server = await tlsServer({ pfxKeyCertPath: certs.unknown, rawBytes: false });
