@@ -105,6 +105,11 @@ export class Connection {
     return this.#queue.bytes;
   }
 
+  /** Client: open() was called (or close(): then it never will be). */
+  get started(): boolean {
+    return this.#state !== NEW;
+  }
+
   /** close() was called, or the connection ended: nothing more is sent. */
   get closed(): boolean {
     return this.#state >= CLOSING;
@@ -115,14 +120,13 @@ export class Connection {
     if (this.#settings.tcp === undefined) this.#TCP = TCP;
   }
 
-  /** Client: connects to `name` (an IP literal, "localhost" or a name to resolve), retrying as set. Returns false if not NEW. */
-  open(name: string, port: number): boolean {
-    if (this.#state !== NEW) return false;
+  /** Client: connects to `name` (an IP literal, "localhost" or a name to resolve), retrying as set. Only once. */
+  open(name: string, port: number): void {
+    if (this.#state !== NEW) return;
     this.#state = CONNECTING;
     this.#name = name;
     this.#port = port;
     this.#attempt();
-    return true;
   }
 
   /** Server side: takes over an accepted socket; open at once. */
@@ -164,6 +168,13 @@ export class Connection {
     queue.keep(direct);
     this.#drainOwed = true;
     return true;
+  }
+
+  /** Client, before open(): gives up as a failed connect does, with an "error" and no "close". */
+  giveUp(message: string, code: string): void {
+    if (this.#state !== NEW) return;
+    this.#stop();
+    this.#later("error", message, code);
   }
 
   /** An "error" about a call of the user's, deferred like the others. */

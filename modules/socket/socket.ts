@@ -59,24 +59,25 @@ export class SocketClient extends EventEmitter {
   /** Connects (after listeners are added). Retries per reconnectAttempts / reconnectInterval. */
   open(): void {
     const conn = this.#conn;
-    if (this.options.sslTls && !conn.closed) {
+    if (conn.started) {
+      conn.deferError(conn.closed
+        ? "SocketClient.open(): this client was closed; make a new SocketClient to connect again"
+        : "SocketClient.open(): already opened", "EUSAGE");
+      return;
+    }
+    if (this.options.sslTls) {
       const o = this.options;
       const tls = secureTransport(this.#platform, {
         role: "client", serverName: this.host, trustAll: o.trustAll, trustedCACertPath: o.trustedCACertPath,
         pfxKeyCertPath: o.pfxKeyCertPath, pfxKeyCertPassword: o.pfxKeyCertPassword, clientAuth: "none",
       });
       if (typeof tls === "string") {
-        conn.deferError(tls, "ETLS");
-        conn.close();
+        conn.giveUp(tls, "ETLS"); // as a failed connect: "error", no "close"
         return;
       }
       conn.useTransport(tls.TCP);
     }
-    if (!conn.open(this.host, this.port)) {
-      conn.deferError(conn.closed
-        ? "SocketClient.open(): this client was closed; make a new SocketClient to connect again"
-        : "SocketClient.open(): already opened", "EUSAGE");
-    }
+    conn.open(this.host, this.port);
   }
 
   /** Returns whether the message was written or queued; if not, an "error" follows. */
