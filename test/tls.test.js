@@ -35,9 +35,13 @@ async function tlsServer(options = {}) {
 }
 
 /** A TLS SocketClient (no retries), not opened yet; its events are recorded in `.log`. */
+let lastClient;
+const lastClientEvents = () => lastClient.log.names();
+
 function tlsClient(port, options = {}, host = LOOPBACK) {
   const client = tracker.add(new SocketClient(port, host, { reconnectAttempts: 0, sslTls: true, trustedCACertPath: certs.ca, ...options }));
   client.log = record(client, ["open", "data", "error", "close"]);
+  lastClient = client;
   return client;
 }
 
@@ -261,6 +265,8 @@ describe("TLS (sslTls) on the Node host", function () {
     it("a wrong pfxKeyCertPassword (client and server)", async function () {
       const result = await outcome(tlsClient(1, { pfxKeyCertPath: certs.client, pfxKeyCertPassword: "wrong" }));
       expect(result).to.deep.equal({ event: "error", message: `TLS (sslTls): pfxKeyCertPath "${certs.client}": wrong pfxKeyCertPassword (the PKCS#12 file cannot be opened with it)` });
+      await delay(50);
+      expect(lastClientEvents()).to.deep.equal(["error"]); // as a failed connect: no "close"
       const server = tracker.add(new SocketServer({ port: 0, sslTls: true, pfxKeyCertPath: certs.server, pfxKeyCertPassword: "nope" }));
       const events = record(server, ["listening", "error"]);
       server.start();
