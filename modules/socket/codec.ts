@@ -1,4 +1,4 @@
-// The codec (SPEC §4–6): values to bytes and back, through a DataView, big-endian. Pure: it knows
+// The codec (docs/protocol.md): values to bytes and back, through a DataView, big-endian. Pure: it knows
 // nothing of sockets; UTF-8 comes from the host's text functions.
 
 import { HEADER_MAX, writeHeaderBefore } from "./framing.js";
@@ -38,7 +38,7 @@ function notConvertible(value: unknown, type: TypeInfo, detail = ""): CodecError
  * When it is full of kept messages, encoding goes on in the previous scratch if all of its kept
  * ranges are done, else in a new one. So queued messages are encoded in place, with no copy and,
  * in steady state, no allocation; at most two scratches are held (release() drops the second).
- * Validation happens as it writes, and nothing is returned on failure: all-or-nothing (SPEC §4).
+ * Validation happens as it writes, and nothing is returned on failure: all-or-nothing (docs/protocol.md).
  */
 export class Encoder {
   readonly type: TypeInfo;
@@ -147,7 +147,7 @@ export class Encoder {
 
   #asText(value: unknown): string {
     if (typeof value === "string") return value;
-    if (typeof value === "number") return String(value); // SPEC §4: its decimal text
+    if (typeof value === "number") return String(value); // docs/protocol.md: its decimal text
     if (Array.isArray(value)) {
       let text = "";
       for (let i = 0; i < value.length; i++) {
@@ -279,7 +279,7 @@ function readElements(view: DataView, n: number, code: number, out: number[], i:
 }
 
 /**
- * Decodes one framed message (SPEC §5). Throws CodecError for a bad numeric length or bad JSON.
+ * Decodes one framed message (docs/protocol.md). Throws CodecError for a bad numeric length or bad JSON.
  * `own`: bytes is exactly this payload's own buffer (see MessageSink): an image is returned without a copy.
  */
 export function decodeMessage(type: TypeInfo, text: TextCodec, bytes: Uint8Array, start: number, end: number, own = false): unknown {
@@ -322,7 +322,7 @@ export function viewOf(bytes: Uint8Array, start: number, length: number): Uint8A
 export type ValueSink = (value: unknown) => boolean;
 
 /**
- * Decodes an unframed stream (SPEC §6). Bytes of a numeric element or of a UTF-8 sequence cut by
+ * Decodes an unframed stream (docs/protocol.md). Bytes of a numeric element or of a UTF-8 sequence cut by
  * the chunking are carried (at most 7) to the next chunk, so nothing is lost or corrupted.
  */
 export class RawDecoder {

@@ -22,7 +22,7 @@ export interface ConnectionSettings extends CommonOptions {
   connectTimeout: number;
 }
 
-// States (numbers: STYLE item 3).
+// States (numbers, not strings: a cheaper compare on XS).
 const IDLE = 0; // no socket: before connect, between attempts
 const CONNECTING = 1; // socket made, waiting for its first onWritable
 const OPEN = 2;
@@ -193,7 +193,7 @@ export class Connection {
       this.#connectTimer = undefined;
       this.#state = OPEN;
       this.#startIdleTimer();
-      this.#owner.connected(); // "open" handlers run before the queue is flushed (SPEC §7)
+      this.#owner.connected(); // "open" handlers run before the queue is flushed (docs/protocol.md)
       if (this.#state !== OPEN && this.#state !== CLOSING) return; // closed by a handler
       const unread = this.#unreadAtOpen;
       this.#unreadAtOpen = 0;
@@ -251,7 +251,7 @@ export class Connection {
       value = decodeMessage(this.#receiveType, this.#host, bytes, start, end, own);
     } catch (e) {
       if (!(e instanceof CodecError)) throw e;
-      this.#owner.error(e.message); // one bad message; the connection stays up (SPEC §4–5)
+      this.#owner.error(e.message); // one bad message; the connection stays up (docs/protocol.md, "Errors")
       return this.#state === OPEN;
     }
     this.#owner.data(value);
@@ -358,7 +358,7 @@ export class Connection {
     this.#raw?.reset();
     if (error !== null) this.#errors.push(error);
     this.#closePending = true;
-    this.#scheduleNotify(); // deferred: close() may be running inside a user's handler (STYLE item 7)
+    this.#scheduleNotify(); // deferred: close() may be running inside a user's handler (no re-entry)
   }
 
   #dropSocket(): void {
@@ -405,7 +405,7 @@ export class Connection {
       this.#idleTimer = undefined;
       if (this.#state !== OPEN) return;
       const quiet = this.#host.now() - this.#lastActivity;
-      if (quiet >= ms) this.#finish(null); // SPEC §7: idle → "close"
+      if (quiet >= ms) this.#finish(null); // docs/protocol.md, "Life cycle": idle → "close"
       else this.#idleTimer = this.#host.setTimer(check, ms - quiet);
     };
     this.#idleTimer = this.#host.setTimer(check, ms);

@@ -1,7 +1,7 @@
 // A small EventEmitter with Node's semantics (Moddable has none): listeners run in the order
 // added; emit() works on a snapshot, so adding or removing listeners while emitting affects
 // only later emits; once() listeners are removed before they run. An "error" nobody listens
-// to is handed to `unhandledError` rather than thrown into the network stack (SPEC §2, §7).
+// to is handed to `unhandledError` rather than thrown into the network stack (docs/protocol.md, "Errors").
 
 export type Listener = (...args: any[]) => void;
 

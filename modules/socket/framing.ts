@@ -1,4 +1,4 @@
-// Message framing (SPEC §5): a length header, then the payload.
+// Message framing (docs/protocol.md, "Framing"): a length header, then the payload.
 // n < 255 → one byte n; otherwise 0xFF and n as a 4-byte big-endian integer (a Java int).
 
 export const SHORT_LIMIT = 255; // lengths from here on take the long header
@@ -49,7 +49,7 @@ export class FrameSizeError extends Error {
  */
 export type MessageSink = (bytes: Uint8Array, start: number, end: number, own: boolean) => boolean;
 
-// Decoder states (numbers, not strings: STYLE item 3).
+// Decoder states (numbers, not strings: a cheaper compare on XS).
 const LENGTH = 0; // waiting for the first header byte
 const LONG_LENGTH = 1; // reading the 4 bytes after 0xFF
 const BODY = 2; // collecting a payload that spans chunks

@@ -47,7 +47,7 @@ export interface ListenerOptions {
 }
 export type ListenerConstructor = new (options: ListenerOptions) => ListenerSocket;
 
-/** Buffer sizes a host picks as defaults (SPEC §3: documented per host). */
+/** Buffer sizes a host picks as defaults (documented per host: docs/protocol.md, "Limits"). */
 export interface HostDefaults {
   readonly receiveBufferSize: number;
   readonly sendBufferSize: number;

@@ -1,4 +1,4 @@
-// Options of SPEC §3: defaults copied into each instance, every value checked, unknown names refused.
+// Options (docs/protocol.md): defaults copied into each instance, every value checked, unknown names refused.
 
 import type { HostDefaults, ListenerConstructor, TCPConstructor } from "./host.js";
 import { TYPE_NAMES } from "./types.js";
@@ -7,7 +7,7 @@ export interface CommonOptions {
   emitBatchDataAsAvailable: boolean;
   idleTimeout: number; // seconds, 0 = off
   keepAlive: boolean;
-  maxMessageSize: number; // bytes, the largest framed message accepted (SPEC §5)
+  maxMessageSize: number; // bytes, the largest framed message accepted (docs/protocol.md, "Framing")
   noDelay: boolean;
   rawBytes: boolean;
   receiveBufferSize: number; // bytes preallocated for reading

@@ -1,4 +1,4 @@
-// The public API (SPEC §2): SocketClient, SocketServer, Socket, supportedReceiveTypes(),
+// The public API (docs/protocol.md): SocketClient, SocketServer, Socket, supportedReceiveTypes(),
 // supportedSendTypes(). The classes take their Host as the first constructor argument; each host
 // binding (hosts/<name>/) exports subclasses with the host filled in.
 
@@ -135,7 +135,7 @@ export class SocketClient extends EventEmitter {
       }, this.options.reconnectInterval);
       return;
     }
-    this.#state = DONE; // SPEC §7: "error" and no "close"
+    this.#state = DONE; // docs/protocol.md, "Life cycle": "error" and no "close"
     const tries = this.#attempts + 1;
     this.emit("error", `Failed to connect to ${this.host}:${this.port} after ${tries} attempt${tries > 1 ? "s" : ""}: ${reason}`);
   }

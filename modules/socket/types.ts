@@ -1,4 +1,4 @@
-// The data types of SPEC §4 and Java's primitive narrowing conversion (JLS §5.1.3).
+// The data types (docs/protocol.md) and Java's primitive narrowing conversion (JLS §5.1.3).
 
 export const KIND_NUMBER = 0;
 export const KIND_STRING = 1;
@@ -34,11 +34,11 @@ const TYPES: readonly TypeInfo[] = Object.freeze([
   info("image", KIND_IMAGE, T_NONE, 1),
   info("int", KIND_NUMBER, T_INT, 4),
   info("json", KIND_JSON, T_NONE, 1),
-  info("number", KIND_NUMBER, T_DOUBLE, 8), // SPEC §4: number = double
+  info("number", KIND_NUMBER, T_DOUBLE, 8), // number = double
   info("short", KIND_NUMBER, T_SHORT, 2),
   info("string", KIND_STRING, T_NONE, 1),
   info("unsignedbyte", KIND_NUMBER, T_UBYTE, 1),
-  info("unsignedint", KIND_NUMBER, T_UINT, 4), // a host addition SPEC §4 allows
+  info("unsignedint", KIND_NUMBER, T_UINT, 4), // an addition to Cape Code's types
   info("unsignedshort", KIND_NUMBER, T_USHORT, 2),
 ]);
 
@@ -84,7 +84,7 @@ export function toJavaUint(x: number): number {
   return x >>> 0; // ToUint32: truncate, then modulo 2^32 — exact for |x| < 2^63
 }
 
-/** Writes one element big-endian (SPEC §4). The DataView setters do the low-bit truncation. */
+/** Writes one element big-endian (docs/protocol.md). The DataView setters do the low-bit truncation. */
 export function writeElement(view: DataView, at: number, code: number, x: number): void {
   switch (code) {
     case T_BYTE:

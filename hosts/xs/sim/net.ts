@@ -1,6 +1,6 @@
 // A simulated ECMA-419 network: TCP (embedded:io/socket/tcp) and Listener
 // (embedded:io/socket/listener) with the observable behaviour of Moddable's native classes
-// (../../shared/MODDABLE.md): the first onWritable means connected; write() throws when over the
+// (as observed on the SDK): the first onWritable means connected; write() throws when over the
 // writable count and returns what is left; read() / read(n) / read(view) (a view longer than
 // what is readable throws); onReadable(count of ALL unread bytes) only when new bytes arrive;
 // onError() with no argument for a refused connect, a reset or a remote close, only once the
