@@ -49,7 +49,7 @@ Examples:
   socketcat connect 192.168.1.20 4000 --framed --type json   type JSON lines to a device
   echo '[1, 2.5, 3e9]' | socketcat connect 127.0.0.1 4000 --framed --send-type int --count 1
   socketcat listen 0 --framed --receive-type png --once > frames.hex
-  socketcat connect 127.0.0.1 4000 --framed --send-type jpeg <<< @photo.jpg
+  echo @photo.jpg | socketcat connect 127.0.0.1 4000 --framed --send-type jpeg
 `;
 
 class UsageError extends Error {}
