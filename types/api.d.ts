@@ -169,9 +169,9 @@ export interface CommonOptions<R extends DataType = DataType, S extends DataType
   keepAlive?: boolean | undefined;
   /** Bad messages received (EBADLENGTH, EBADJSON) before the connection is closed; 0 = no limit. Default 10. */
   maxBadMessages?: number | undefined;
-  /** Largest framed message accepted, bytes. Default 16384 on a device, 16 MiB on Node. */
+  /** Largest framed message accepted, bytes. Default 4096 on a device, 16 MiB on Node. */
   maxMessageSize?: number | undefined;
-  /** Bytes of sends waiting to be written; beyond → "error" EQUEUEFULL. */
+  /** Bytes of sends waiting to be written; beyond → "error" EQUEUEFULL. Default 1024 on a device, 16 MiB on Node. */
   maxUnsentBytes?: number | undefined;
   /** Sends waiting to be written (before "open" or behind backpressure); 0 = no limit. Default 100. */
   maxUnsentMessages?: number | undefined;
@@ -179,9 +179,9 @@ export interface CommonOptions<R extends DataType = DataType, S extends DataType
   noDelay?: boolean | undefined;
   /** true (default): bytes as they come, no framing. false: one length-prefixed message per send(). */
   rawBytes?: boolean | undefined;
-  /** Bytes preallocated for reading. Default 1460 on a device, 65536 on Node. */
+  /** Bytes preallocated for reading. Default 1024 on a device, 65536 on Node. */
   receiveBufferSize?: number | undefined;
-  /** Bytes preallocated for encoding. Default 1460 on a device, 65536 on Node. */
+  /** Bytes preallocated for encoding and for what waits to be written. Default 1024 on a device, 65536 on Node. */
   sendBufferSize?: number | undefined;
   /** How received bytes are decoded. Default "string". */
   receiveType?: R | undefined;
