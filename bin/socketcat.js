@@ -10,6 +10,9 @@ const EXIT_USAGE = 1;
 const EXIT_CONNECT = 2;
 const EXIT_TIMEOUT = 3;
 
+const HIGH_WATER = 256 * 1024; // bytes waiting to be written to a peer before input is paused
+const MAX_UNSENT = 64 * 1024 * 1024; // room for the lines of one chunk of input above HIGH_WATER
+
 const HELP = `socketcat — talk to an accessor socket peer (a device, Cape Code, another host)
 
 Usage:
@@ -61,7 +64,7 @@ function parseArguments(argv) {
   const o = {
     mode: undefined, host: undefined, port: undefined, framed: false, sendType: "string", receiveType: "string",
     count: 0, timeout: 0, echo: false, once: false, bind: "0.0.0.0", retries: 0, retryInterval: 1000,
-    maxMessageSize: 16 * 1024 * 1024, quiet: false, help: false, version: false,
+    maxMessageSize: undefined, quiet: false, help: false, version: false,
   };
   const positional = [];
   const types = supportedSendTypes();
@@ -280,31 +283,56 @@ function run(o) {
     }
     for (const peer of peers) send(peer, value);
   };
+  // Backpressure: lines are taken from stdin only while no peer has more than HIGH_WATER bytes
+  // waiting to be written; "drain" takes up the rest. So a large input is sent whole, never
+  // refused for a full queue, and never buffered whole in memory.
   let reading = false;
+  let stdinEnded = false;
+  let paused = false;
+  const congested = () => {
+    for (const peer of peers) if (peer.bufferedAmount > HIGH_WATER) return true;
+    return false;
+  };
+  const pump = () => {
+    if (!reading || inputEnded || finished) return;
+    let at;
+    while (!congested() && (at = pending.indexOf("\n")) >= 0) {
+      const line = pending.slice(0, at);
+      pending = pending.slice(at + 1);
+      onLine(line);
+    }
+    if (congested()) {
+      if (!paused && !stdinEnded) process.stdin.pause();
+      paused = true;
+      return;
+    }
+    if (paused && !stdinEnded) process.stdin.resume();
+    paused = false;
+    if (!stdinEnded) return;
+    if (pending !== "") onLine(pending);
+    pending = "";
+    inputEnded = true;
+    // A client whose input is over closes (after writing what is queued), unless it waits for
+    // --count messages; a server keeps serving.
+    if (client && !o.count) client.close();
+  };
   const startInput = () => {
     if (reading) return;
     reading = true;
     process.stdin.setEncoding("utf8");
     process.stdin.on("data", (chunk) => {
       pending += chunk;
-      let at;
-      while ((at = pending.indexOf("\n")) >= 0) {
-        onLine(pending.slice(0, at));
-        pending = pending.slice(at + 1);
-      }
+      pump();
     });
     process.stdin.on("end", () => {
-      if (pending !== "") onLine(pending);
-      pending = "";
-      inputEnded = true;
-      // A client whose input is over closes (after writing what is queued), unless it waits for
-      // --count messages; a server keeps serving.
-      if (client && !o.count) client.close();
+      stdinEnded = true;
+      pump();
     });
   };
 
   const common = {
     rawBytes: !o.framed, sendType: o.sendType, receiveType: o.receiveType, maxMessageSize: o.maxMessageSize,
+    maxUnsentMessages: 0, maxUnsentBytes: MAX_UNSENT, // bounded by HIGH_WATER instead (see pump)
   };
 
   if (o.mode === "connect") {
@@ -318,8 +346,9 @@ function run(o) {
       startInput();
     });
     client.on("data", (data) => received(client, data));
+    client.on("drain", pump);
     client.on("error", (message, code) => {
-      if (!opened && (code === "ECONNECT" || code === "EUSAGE" || code === "ETLS" || (code === undefined && /^Failed to connect/.test(message)))) {
+      if (!opened && (code === "ECONNECT" || code === "ETLS")) {
         problem(message);
         finish(EXIT_CONNECT);
         return;
@@ -360,10 +389,12 @@ function run(o) {
       peers.add(socket);
       notice(`${who} connected`);
       socket.on("data", (data) => received(socket, data));
+      socket.on("drain", pump);
       socket.on("error", reportError(`${who}: `));
       socket.on("close", () => {
         stats.connections--;
         peers.delete(socket);
+        pump(); // it may have been the congested one
         notice(`${who} closed`);
         if (o.once) finish(EXIT_OK);
       });

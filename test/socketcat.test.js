@@ -177,6 +177,29 @@ describe("socketcat", function () {
     }
   });
 
+  it("a large input to a slow reader is sent whole and in order (input paused while the peer is behind)", async function () {
+    // A plain TCP peer that reads nothing for 500 ms, then everything: socketcat must hold its
+    // input back meanwhile rather than queue it all or refuse it (EQUEUEFULL).
+    const lines = Array.from({ length: 20000 }, (_, i) => JSON.stringify({ i, pad: "x".repeat(200) })); // ~4.3 MB
+    const expected = Buffer.concat(lines.map((l) => Buffer.concat([Buffer.from([Buffer.byteLength(l)]), Buffer.from(l)])));
+    const chunks = [];
+    const peer = net.createServer((socket) => {
+      socket.pause();
+      setTimeout(() => socket.resume(), 500);
+      socket.on("data", (chunk) => chunks.push(chunk));
+    });
+    await new Promise((resolve) => peer.listen(0, "127.0.0.1", resolve));
+    try {
+      const r = await socketcat(["connect", "127.0.0.1", String(peer.address().port), "--framed", "--send-type", "json", "-q"], { input: `${lines.join("\n")}\n` }).done;
+      expect(r.stderr).to.equal("");
+      expect(r.code).to.equal(0);
+      for (let i = 0; i < 100 && Buffer.concat(chunks).length < expected.length; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(Buffer.concat(chunks).equals(expected)).to.equal(true);
+    } finally {
+      peer.close();
+    }
+  });
+
   it("a bad input line is reported with its number and skipped", async function () {
     const { server, port } = await startServer({ rawBytes: false, receiveType: "short" });
     const got = [];
