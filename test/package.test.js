@@ -51,8 +51,8 @@ describe("the npm package (npm pack, npm install <tarball>)", function () {
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
-  it("builds on pack, never on a user's install", function () {
-    expect(pkg.scripts.prepack).to.equal("npm run build");
+  it("builds afresh on pack, never on a user's install", function () {
+    expect(pkg.scripts.prepack).to.match(/rmSync\('dist'.*&& npm run build$/); // no stale file of an earlier build is packed
     for (const hook of ["prepare", "preinstall", "install", "postinstall"]) expect(pkg.scripts, hook).to.not.have.property(hook);
     expect(pkg.dependencies ?? {}).to.deep.equal({});
   });
