@@ -6,6 +6,7 @@
 //   of the classes' instances (methods, getters, fields), read from the declarations themselves.
 
 import { execFile } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
@@ -36,6 +37,32 @@ describe("public types", function () {
     const { code, output } = await typecheck("test/types/tsconfig.device.json");
     expect(output, output).to.equal("");
     expect(code).to.equal(0);
+  });
+});
+
+describe("device typings and the device module agree", function () {
+  /** Names a Moddable "socket" module file exports (export { … } lists, classes, default). */
+  function exported(file) {
+    const text = fs.readFileSync(path.join(root, file), "utf8");
+    const names = new Set();
+    for (const m of text.matchAll(/^export\s*\{([^}]*)\}/gm)) for (const n of m[1].split(",")) if (n.trim()) names.add(n.trim().split(/\s+as\s+/).pop());
+    for (const m of text.matchAll(/^export\s+(?:class|function|const|let)\s+(\w+)/gm)) names.add(m[1]);
+    if (/^export default /m.test(text)) names.add("default");
+    return names;
+  }
+
+  it("every value types/socket.d.ts declares is exported by hosts/moddable/socket-net.js; socket-plain.js has the API", function () {
+    const program = ts.createProgram([path.join(root, "types/socket.d.ts")], { strict: true, types: [], noEmit: true, moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ESNext });
+    const checker = program.getTypeChecker();
+    const file = program.getSourceFile(path.join(root, "types/socket.d.ts"));
+    const values = checker.getExportsOfModule(checker.getSymbolAtLocation(file))
+      .filter((s) => !s.declarations?.some((d) => ts.isExportSpecifier(d) && (d.isTypeOnly || d.parent.parent.isTypeOnly))) // `export type { … }`
+      .filter((s) => ((s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s).flags & ts.SymbolFlags.Value) !== 0)
+      .map((s) => s.name)
+      .sort();
+    expect(values).to.deep.equal(["Listener", "Socket", "SocketClient", "SocketServer", "default", "supportedReceiveTypes", "supportedSendTypes"]);
+    expect([...exported("hosts/moddable/socket-net.js")].sort()).to.deep.equal(values);
+    expect([...exported("hosts/moddable/socket-plain.js")].sort()).to.deep.equal(["Socket", "SocketClient", "SocketServer", "supportedReceiveTypes", "supportedSendTypes"]);
   });
 });
 

@@ -49,7 +49,9 @@ export declare const Socket: SocketConstructor & {
   readonly disconnected: -1;
 };
 
-// Legacy "socket" types (the SDK's modules/network/socket), for code written against them.
+// Legacy "socket" types (the SDK's modules/network/socket), for code written against them. At run
+// time they exist where the platform has that module (esp, esp32, pico, lin, mac, win; the manifest's
+// platforms); elsewhere "socket" is this package's API only.
 export type TCPSocketOptions = {
   kind?: "TCP";
   host?: string;
