@@ -144,3 +144,7 @@ function logAll(c: SocketClient): void {
 }
 logAll(ints);
 logAll(json);
+
+// Options declared beforehand with an annotation keep the receive type (README, TypeScript).
+const annotated: ClientOptions<"int"> = { rawBytes: false, receiveType: "int" };
+new SocketClient(4000, "localhost", annotated).on("data", (d) => expectTrue<Equal<typeof d, number | number[]>>());
