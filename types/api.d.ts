@@ -100,9 +100,11 @@ export type AnyEvents = { [event: string]: any[] };
 export type Listener<E extends EventMap, K extends keyof E> = (...args: E[K]) => void;
 
 /**
- * Node's EventEmitter semantics (listeners run in the order added; emit() works on a snapshot),
- * except that an "error" with no listener is reported on the host's console, never thrown.
- * Event names and listener arguments are checked against `E`.
+ * Node's EventEmitter semantics: listeners run in the order added, emit() works on a snapshot,
+ * once() listeners are removed before they run. Event names and listener arguments are checked
+ * against `E`. On SocketClient, SocketServer and Socket, an "error" with no listener and an
+ * exception thrown by a listener are reported on the host's console, never thrown into the
+ * network code; a plain EventEmitter throws them, as Node's does.
  */
 export declare class EventEmitter<E extends EventMap = AnyEvents> {
   on<K extends keyof E & string>(event: K, listener: Listener<E, K>): this;
