@@ -78,8 +78,22 @@ describe("the npm package (npm pack, npm install <tarball>)", function () {
   });
 
   it("leaves out the test machinery, sources of the Node build and source maps", function () {
-    const unwanted = files.filter((f) => /^(test|bench|hosts\/xs|hosts\/node|\.ci|examples\/node)\/|\.map$|^tsconfig|\.tgz$/.test(f));
+    const unwanted = files.filter((f) => f !== "bench/RESULTS.md" && /^(test|bench|hosts\/xs|hosts\/node|\.ci|examples\/node)\/|\.map$|^tsconfig|\.tgz$/.test(f));
     expect(unwanted).to.deep.equal([]);
+  });
+
+  it("its docs stand alone: every relative link of its Markdown files points at a file in the package", function () {
+    const broken = [];
+    for (const doc of files.filter((f) => f.endsWith(".md"))) {
+      const text = fs.readFileSync(path.join(root, doc), "utf8");
+      for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/i.test(target) || target.startsWith("#")) continue; // a URL, or a heading of the same page
+        const file = path.posix.normalize(path.posix.join(path.posix.dirname(doc), target.split("#")[0]));
+        if (!files.includes(file) && !files.some((f) => f.startsWith(`${file}/`))) broken.push(`${doc} → ${target}`);
+      }
+      if (/SPEC §|STYLE item|\.\.\/shared\//.test(text)) broken.push(`${doc} cites a document outside the package`);
+    }
+    expect(broken).to.deep.equal([]);
   });
 
   it("installs offline into empty ESM, CommonJS and TypeScript --strict projects, each running the README's example; npx socketcat works", async function () {
