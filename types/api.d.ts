@@ -97,7 +97,7 @@ export type EventMap = { [event: string]: unknown[] };
 export type AnyEvents = { [event: string]: any[] };
 
 /** A listener of event `K` of map `E`. */
-export type Listener<E extends EventMap, K extends keyof E> = (...args: E[K]) => void;
+export type EventListener<E extends EventMap, K extends keyof E> = (...args: E[K]) => void;
 
 /**
  * Node's EventEmitter semantics: listeners run in the order added, emit() works on a snapshot,
@@ -107,15 +107,15 @@ export type Listener<E extends EventMap, K extends keyof E> = (...args: E[K]) =>
  * network code; a plain EventEmitter throws them, as Node's does.
  */
 export declare class EventEmitter<E extends EventMap = AnyEvents> {
-  on<K extends keyof E & string>(event: K, listener: Listener<E, K>): this;
-  addListener<K extends keyof E & string>(event: K, listener: Listener<E, K>): this;
-  once<K extends keyof E & string>(event: K, listener: Listener<E, K>): this;
+  on<K extends keyof E & string>(event: K, listener: EventListener<E, K>): this;
+  addListener<K extends keyof E & string>(event: K, listener: EventListener<E, K>): this;
+  once<K extends keyof E & string>(event: K, listener: EventListener<E, K>): this;
   /** Removes the most recently added registration of `listener`. */
-  off<K extends keyof E & string>(event: K, listener: Listener<E, K>): this;
-  removeListener<K extends keyof E & string>(event: K, listener: Listener<E, K>): this;
+  off<K extends keyof E & string>(event: K, listener: EventListener<E, K>): this;
+  removeListener<K extends keyof E & string>(event: K, listener: EventListener<E, K>): this;
   removeAllListeners(event?: keyof E & string): this;
   listenerCount(event: keyof E & string): number;
-  listeners<K extends keyof E & string>(event: K): Listener<E, K>[];
+  listeners<K extends keyof E & string>(event: K): EventListener<E, K>[];
   /** Calls the listeners of `event`; returns whether there were any. */
   emit<K extends keyof E & string>(event: K, ...args: E[K]): boolean;
 }

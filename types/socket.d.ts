@@ -16,7 +16,7 @@ export type {
   EventEmitter, // a type only: the device module exports no EventEmitter class
   EventMap,
   ImageType,
-  Listener as EventListener,
+  EventListener,
   ListenerClass,
   NumericArray,
   NumericType,
