@@ -83,14 +83,14 @@ function setup(options = {}, TCP = ScriptedTCP) {
   const events = [];
   const codes = [];
   const settings = clientOptions(host.defaults, options);
-  const conn = new Connection(host, settings, {
+  const owner = {
     emit(event, a, b) {
       if (event === "error") codes.push(b);
       events.push(event === "open" || event === "close" || event === "drain" ? [event] : [event, a]);
       return true;
     },
-    afterClose: () => events.push(["afterClose"]),
-  });
+  };
+  const conn = new Connection(host, settings, owner, () => events.push(["afterClose"]));
   return { host, conn, events, codes };
 }
 

@@ -97,6 +97,17 @@ describe("SendQueue (the outgoing ring)", () => {
     expect(out).to.deep.equal([...frame([9]), ...frame(big), ...frame([7])]);
   });
 
+  it("a text too large for the ring is encoded into a buffer of its own, once measured if its guess was short", () => {
+    const q = new SendQueue(16, 0, 1000);
+    const e = new Encoder(typeInfo("string"), text);
+    for (const value of ["a".repeat(40), "é".repeat(40), "😀".repeat(100), "x".repeat(254) + "é"]) {
+      q.stage(e, value, true);
+      expect([...q.staged(0)], value.slice(0, 8)).to.deep.equal([...frame(utf8(value))]);
+      q.stage(e, value, false);
+      expect([...q.staged(0)]).to.deep.equal(utf8(value));
+    }
+  });
+
   it("a value that cannot be converted throws CodecError and leaves the queue as it was", () => {
     const q = new SendQueue(64, 10, 1000);
     const e = new Encoder(typeInfo("int"), text);

@@ -34,10 +34,14 @@ function notConvertible(value: unknown, type: TypeInfo, detail = ""): CodecError
  */
 export class Encoder {
   readonly type: TypeInfo;
-  /** After write() returned -1: the payload's length in bytes. */
+  /** After write() returned -1: the payload's length in bytes, or for a text a lower bound (see exact). */
   needed = 0;
+  /** Whether `needed` is the exact length (a text is measured only once a guess did not fit). */
+  exact = true;
   #text: TextCodec;
-  #value: unknown = undefined; // what measure() accepted: a number, an array-like, bytes or a text
+  #value: unknown = undefined; // what measure() accepted: an array-like, bytes or a text
+  #one: number[] = [0]; // a single number is written as this one-element list: nothing allocated
+  #textLength = -1; // the UTF-8 length of the text in #value, once measured
   #views = new WeakMap<ArrayBufferLike, DataView>(); // one DataView per destination buffer
 
   constructor(type: TypeInfo, text: TextCodec) {
@@ -50,7 +54,8 @@ export class Encoder {
     switch (type.kind) {
       case KIND_NUMBER: {
         if (typeof value === "number") {
-          this.#value = value;
+          this.#one[0] = value;
+          this.#value = this.#one;
           return type.size;
         }
         if (!Array.isArray(value) && !(ArrayBuffer.isView(value) && !(value instanceof DataView)))
@@ -62,9 +67,11 @@ export class Encoder {
       }
       case KIND_STRING:
         this.#value = this.#asText(value);
+        this.#textLength = -1;
         return -1;
       case KIND_JSON:
         this.#value = this.#asJSON(value);
+        this.#textLength = -1;
         return -1;
       default: {
         const bytes = this.#asBytes(value);
@@ -79,9 +86,9 @@ export class Encoder {
     const value = this.#value;
     switch (type.kind) {
       case KIND_NUMBER: {
-        const n = typeof value === "number" ? type.size : (value as ArrayLike<unknown>).length * type.size;
+        const n = (value as ArrayLike<unknown>).length * type.size;
         if (at + n > end) return this.#tooSmall(n);
-        const bad = writeNumbers(this.#view(dest), dest.byteOffset + at, type.code, value as number | ArrayLike<unknown>);
+        const bad = writeNumbers(this.#view(dest), dest.byteOffset + at, type.code, value as ArrayLike<unknown>);
         if (bad >= 0) throw notConvertible((value as ArrayLike<unknown>)[bad], type, ` (element ${bad} of the array)`);
         return n;
       }
@@ -96,8 +103,9 @@ export class Encoder {
     }
   }
 
-  #tooSmall(n: number): number {
+  #tooSmall(n: number, exact = true): number {
     this.needed = n;
+    this.exact = exact;
     return -1;
   }
 
@@ -109,14 +117,16 @@ export class Encoder {
 
   // 3 bytes per UTF-16 unit is the most UTF-8 takes. With no more units than free bytes the text
   // may fit: encode it; it did unless fewer than 4 bytes (one character) were left over and the
-  // bytes stand for fewer units than the text has. Only then is the text measured in JavaScript.
+  // bytes stand for fewer units than the text has. A text that was not tried says it needs at least
+  // as many bytes as it has units (not exact); one that was tried and did not fit is measured.
   #writeText(text: string, dest: Uint8Array, at: number, end: number): number {
-    const space = end - at; // may be negative: then it does not fit, and `needed` says how much it takes
+    const space = end - at; // may be negative: then it does not fit
     if (text.length <= space) {
       const n = this.#text.encodeUTF8Into(text, at === 0 && end === dest.length ? dest : dest.subarray(at, end));
       if (text.length * 3 <= space || space - n >= 4 || utf16Units(dest, at, at + n) === text.length) return n;
+      if (this.#textLength < 0) this.#textLength = utf8Length(text); // a loop over the text in JavaScript
     }
-    return this.#tooSmall(utf8Length(text));
+    return this.#textLength >= 0 ? this.#tooSmall(this.#textLength) : this.#tooSmall(text.length, false);
   }
 
   #asText(value: unknown): string {

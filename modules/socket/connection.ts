@@ -13,11 +13,9 @@ import type { CommonOptions } from "./options.js";
 import { QueueFullError, SendQueue } from "./queue.js";
 import { typeInfo } from "./types.js";
 
-/** The public object the events are emitted on. */
-export interface ConnectionOwner {
+/** The public object the events are emitted on (called directly: no frame in between on the data path). */
+export interface EventTarget {
   emit(event: string, a?: unknown, b?: unknown): boolean;
-  /** After "close" was emitted: drop listeners, leave the server's list. */
-  afterClose(): void;
 }
 
 export interface ConnectionSettings extends CommonOptions {
@@ -46,8 +44,9 @@ interface Pending {
 }
 
 export class Connection {
-  #host: Host;
-  #owner: ConnectionOwner;
+  #platform: Host;
+  #owner: EventTarget;
+  #afterClose: () => void; // after "close" was emitted: drop listeners, leave the server's list
   #settings: ConnectionSettings;
   #TCP: TCPConstructor | undefined;
   #state = NEW;
@@ -77,19 +76,20 @@ export class Connection {
   #remoteAddress: string | undefined = undefined;
   #remotePort: number | undefined = undefined;
 
-  constructor(host: Host, settings: ConnectionSettings, owner: ConnectionOwner) {
-    this.#host = host;
+  constructor(platform: Host, settings: ConnectionSettings, owner: EventTarget, afterClose: () => void) {
+    this.#platform = platform;
     this.#owner = owner;
+    this.#afterClose = afterClose;
     this.#settings = settings;
-    this.#TCP = settings.tcp ?? host.TCP;
+    this.#TCP = settings.tcp ?? platform.TCP;
     this.#rx = new Uint8Array(settings.rawBytes ? settings.receiveBufferSize : Math.max(settings.receiveBufferSize, HEADER_MAX)); // a long header fits
     const sendType = typeInfo(settings.sendType)!;
     const receiveType = typeInfo(settings.receiveType)!;
-    this.#encoder = new Encoder(sendType, host);
+    this.#encoder = new Encoder(sendType, platform);
     this.#queue = new SendQueue(settings.sendBufferSize, settings.maxUnsentMessages, settings.maxUnsentBytes);
-    this.#messages = new MessageDecoder(receiveType, host);
+    this.#messages = new MessageDecoder(receiveType, platform);
     this.#frames = settings.rawBytes ? null : new FrameDecoder(this.#rx, settings.maxMessageSize);
-    this.#raw = settings.rawBytes ? new RawDecoder(receiveType, host, settings.emitBatchDataAsAvailable) : null;
+    this.#raw = settings.rawBytes ? new RawDecoder(receiveType, platform, settings.emitBatchDataAsAvailable) : null;
   }
 
   get remoteAddress(): string | undefined {
@@ -195,7 +195,7 @@ export class Connection {
       return;
     }
     const lookup = ++this.#lookup;
-    this.#host.resolve(name, (address, reason) => {
+    this.#platform.resolve(name, (address, reason) => {
       if (lookup !== this.#lookup || this.#state !== CONNECTING) return; // closed meanwhile
       if (address) this.#connect(address);
       else this.#attemptFailed(`cannot resolve "${name}"${reason ? `: ${reason}` : ""}`);
@@ -213,7 +213,7 @@ export class Connection {
     }
     const ms = this.#settings.connectTimeout;
     if (ms > 0) {
-      this.#connectTimer = this.#host.setTimer(() => {
+      this.#connectTimer = this.#platform.setTimer(() => {
         this.#connectTimer = undefined;
         this.#attemptFailed(`timed out after ${ms} ms`);
       }, ms);
@@ -222,12 +222,12 @@ export class Connection {
 
   // One attempt failed: retry after reconnectInterval, or give up with an "error" and no "close".
   #attemptFailed(reason: string): void {
-    this.#host.clearTimer(this.#connectTimer);
+    this.#platform.clearTimer(this.#connectTimer);
     this.#connectTimer = undefined;
     this.#dropSocket();
     if (this.#attempts < this.#settings.reconnectAttempts) {
       this.#attempts++;
-      this.#retryTimer = this.#host.setTimer(() => {
+      this.#retryTimer = this.#platform.setTimer(() => {
         this.#retryTimer = undefined;
         if (this.#state === CONNECTING) this.#attempt();
       }, this.#settings.reconnectInterval);
@@ -242,7 +242,7 @@ export class Connection {
 
   #newSocket(endpoint: { address: string; port: number } | { from: TCPSocket }): TCPSocket {
     const TCP = this.#TCP;
-    if (TCP === undefined) throw new Error(`the ${this.#host.name} host has no TCP: pass one as the option "tcp"`);
+    if (TCP === undefined) throw new Error(`the ${this.#platform.name} host has no TCP: pass one as the option "tcp"`);
     const self = this;
     let socket: TCPSocket | null = null;
     // Callbacks are ignored once this socket is no longer ours (closed, replaced by a retry).
@@ -267,7 +267,7 @@ export class Connection {
   #onWritable(count: number): void {
     this.#writable = count;
     if (this.#state === CONNECTING) {
-      this.#host.clearTimer(this.#connectTimer);
+      this.#platform.clearTimer(this.#connectTimer);
       this.#connectTimer = undefined;
       this.#state = OPEN;
       this.#startIdleTimer();
@@ -412,11 +412,11 @@ export class Connection {
   #stop(): void {
     this.#state = CLOSED;
     this.#lookup++;
-    const host = this.#host;
-    host.clearTimer(this.#connectTimer);
-    host.clearTimer(this.#retryTimer);
-    host.clearTimer(this.#idleTimer);
-    host.clearTimer(this.#closeTimer);
+    const platform = this.#platform;
+    platform.clearTimer(this.#connectTimer);
+    platform.clearTimer(this.#retryTimer);
+    platform.clearTimer(this.#idleTimer);
+    platform.clearTimer(this.#closeTimer);
     this.#connectTimer = this.#retryTimer = this.#idleTimer = this.#closeTimer = undefined;
     this.#dropSocket();
     this.#queue.clear();
@@ -461,8 +461,8 @@ export class Connection {
   }
 
   #armCloseTimer(): void {
-    this.#host.clearTimer(this.#closeTimer);
-    this.#closeTimer = this.#host.setTimer(() => {
+    this.#platform.clearTimer(this.#closeTimer);
+    this.#closeTimer = this.#platform.setTimer(() => {
       this.#closeTimer = undefined;
       this.#finish(`Closed with ${this.#queue.bytes} bytes not sent: the peer read nothing for ${CLOSE_FLUSH_STALL / 1000} s`, "ECONNLOST");
     }, CLOSE_FLUSH_STALL);
@@ -471,7 +471,7 @@ export class Connection {
   // --- idle ---
 
   #touch(): void {
-    this.#lastActivity = this.#host.now();
+    this.#lastActivity = this.#platform.now();
   }
 
   #startIdleTimer(): void {
@@ -481,11 +481,11 @@ export class Connection {
     const check = (): void => {
       this.#idleTimer = undefined;
       if (this.#state !== OPEN) return;
-      const quiet = this.#host.now() - this.#lastActivity;
+      const quiet = this.#platform.now() - this.#lastActivity;
       if (quiet >= ms) this.#finish(null, ""); // idle → "close"
-      else this.#idleTimer = this.#host.setTimer(check, ms - quiet);
+      else this.#idleTimer = this.#platform.setTimer(check, ms - quiet);
     };
-    this.#idleTimer = this.#host.setTimer(check, ms);
+    this.#idleTimer = this.#platform.setTimer(check, ms);
   }
 
   // --- deferred events ---
@@ -501,7 +501,7 @@ export class Connection {
     const last = pending.length > 0 ? pending[pending.length - 1]! : null;
     if (last !== null && last.event === event && last.message === message && last.code === code) last.count++;
     else pending.push({ event, message, code, count: 1 });
-    if (this.#notifyTimer === undefined) this.#notifyTimer = this.#host.setTimer(() => this.#notify(), 0);
+    if (this.#notifyTimer === undefined) this.#notifyTimer = this.#platform.setTimer(() => this.#notify(), 0);
   }
 
   #notify(): void {
@@ -516,7 +516,7 @@ export class Connection {
     }
     if (close) {
       this.#owner.emit("close");
-      this.#owner.afterClose();
+      this.#afterClose();
     }
   }
 }

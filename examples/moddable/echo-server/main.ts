@@ -1,5 +1,5 @@
 // Echo server for a device or the simulator: every framed message comes back as sent.
-// Try it from a desktop: socketcat connect <device address> 4000 --framed --type json (docs/cli.md)
+// Try it from a desktop: node examples/node/peer.js client <device address> 4000
 // Options: port from the manifest config (mcconfig ... port=5000).
 
 import config from "mc/config";
@@ -7,7 +7,7 @@ import { Socket, SocketServer } from "socket";
 
 const server = new SocketServer({
   port: Number((config as Record<string, unknown>).port ?? 4000),
-  rawBytes: false, // one length-prefixed frame per send() (docs/protocol.md)
+  rawBytes: false, // one length-prefixed frame per send()
   receiveType: "json",
   sendType: "json",
 });
