@@ -121,8 +121,8 @@ function heapBurst(t: Test): void {
     const idle = live();
     let back = 0;
     let during: Heap = { slots: 0, chunks: 0 };
-    client.on("data", (d: string) => {
-      back += d.length; // raw strings (the defaults): chunks, not messages
+    client.on("data", (d: unknown) => {
+      back += (d as string).length; // raw strings (the defaults): chunks, not messages
       if (during.slots === 0 && back >= 5000) during = minus(live(), idle);
       if (back === 10000) {
         figure("heap.burst.pair.slots", during.slots, "B");
@@ -243,9 +243,9 @@ function echoBurst(t: Test): void {
   const framed = { rawBytes: false, receiveType: "string" as const, sendType: "string" as const };
   const server = new SocketServer({ port: 0, ...io, ...framed });
   server.on("connection", (s: Socket) =>
-    s.on("data", (d: string) => {
+    s.on("data", (d: unknown) => {
       sampler.sample();
-      s.send(d);
+      s.send(d as string);
     }));
   server.on("listening", (port: number) => {
     const client = new SocketClient(port, "127.0.0.1", { tcp: net.TCP, ...framed });

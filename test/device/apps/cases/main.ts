@@ -165,8 +165,8 @@ cases.push(["raw string, multibyte UTF-8 split across reads (1 byte per read)", 
   const text = "a😀é✓ b😀";
   const bytes = utf8(text);
   let got = "";
-  serve({ receiveType: "string" }, t, (s) => s.on("data", (d: string) => {
-    got += d;
+  serve({ receiveType: "string" }, t, (s) => s.on("data", (d: unknown) => {
+    got += d as string;
     if (got.length >= text.length) {
       s.close();
       t.check(got === text, text, got);
@@ -188,17 +188,17 @@ cases.push(["framed string, header and body split inside a 4-byte sequence", (t)
     chunks.push(wire.subarray(at, cut));
     at = cut;
   }
-  serve({ rawBytes: false, receiveType: "string" }, t, (s) => s.on("data", (d: string) => {
+  serve({ rawBytes: false, receiveType: "string" }, t, (s) => s.on("data", (d: unknown) => {
     s.close();
-    t.check(d === text, `${text.length} units`, `${d.length} units`);
+    t.check(d === text, `${text.length} units`, `${(d as string).length} units`);
   }), (server, port) => rawPeer(port, chunks, { closed: () => server.stop() }));
 }, 15000]);
 
 cases.push(["raw int, elements split across reads (3+2+3 bytes)", (t) => {
   const wire = new Uint8Array([0x00, 0x00, 0x01, 0x00, 0xff, 0xff, 0xff, 0xfe]); // 256, -2
   const got: number[] = [];
-  serve({ receiveType: "int" }, t, (s) => s.on("data", (d: number) => {
-    got.push(d);
+  serve({ receiveType: "int" }, t, (s) => s.on("data", (d: unknown) => {
+    got.push(d as number);
     if (got.length === 2) {
       s.close();
       t.check(sameNumbers(got, [256, -2]), [256, -2], got);
@@ -240,7 +240,8 @@ cases.push(["burst of 500 framed json messages, echoed in order (paced by buffer
     };
     client.on("open", pump);
     client.on("drain", pump);
-    client.on("data", (d: { i: number; pad: string }) => {
+    client.on("data", (data: unknown) => {
+      const d = data as { i: number; pad: string };
       if (d.i !== expect || d.pad.length !== expect % 40) {
         client.close();
         t.fail(`message ${expect} came back as ${show(d)}`);
@@ -261,7 +262,7 @@ cases.push(["burst of 500 framed json messages, echoed in order (paced by buffer
 cases.push(["client close() → the server's Socket emits close, after every message", (t) => {
   const got: string[] = [];
   serve({ rawBytes: false }, t, (s) => {
-    s.on("data", (d: string) => got.push(d));
+    s.on("data", (d: unknown) => got.push(d as string));
     s.on("close", () => t.check(got.length === 50 && got[49] === "m49", 50, got.length));
   }, (server, port) => {
     const client = new SocketClient(port, "127.0.0.1", { ...clientIO, rawBytes: false });
@@ -356,8 +357,8 @@ cases.push(["unconvertible send (an object as int): error, nothing written", (t)
     client.on("error", () => errors++);
     client.on("open", () => {
       before = net.stats.bytes;
-      client.send({ not: "a number" });
-      client.send([1, 2, "three"]);
+      client.send({ not: "a number" } as unknown as number); // wrong on purpose
+      client.send([1, 2, "three"] as unknown as number[]);
       Timer.set(() => {
         if (errors !== 2) t.fail(`${errors} errors for 2 bad sends`);
         else client.send(9);
