@@ -21,7 +21,7 @@
 //   DEVICE_ONLY=name   run only the apps whose name contains this
 
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -123,7 +123,12 @@ function build(name, dir, platform, { instrumented = false, config = [], manifes
     console.log(`FAIL build ${name} (${platform}, ${seconds} s):\n${tail(make.stdout + make.stderr)}`);
     return undefined;
   }
-  const warnings = [...new Set(log.split("\n").filter((l) => l.startsWith("### warning")))];
+  // xsl prints the preload warnings when it links the modules; a build that did not link them
+  // again reuses what the last link printed (kept next to the build).
+  const saved = join(dest, "xsl-warnings.json");
+  let warnings = [...new Set(log.split("\n").filter((l) => l.startsWith("### warning")))];
+  if (log.includes("# xsl modules")) writeFileSync(saved, JSON.stringify(warnings));
+  else if (existsSync(saved)) warnings = JSON.parse(readFileSync(saved, "utf8"));
   for (const w of warnings) console.log(`  ${name}: ${w}`);
   console.log(`built ${name} (-p ${platform}${instrumented ? " -i" : ""}, ${seconds} s)`);
   return { uf2: image, elf, warnings };
