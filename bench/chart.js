@@ -2,10 +2,11 @@
 // it to bench/results.svg. One horizontal bar per ratio, grouped:
 //   - module ÷ raw node:net, every end-to-end case (result.e2e[].ratio);
 //   - module ÷ each peer (result.peers[].ratios.<peer>, bench/peers.js);
+//   - XS instructions per message, module ÷ raw TCP over the simulated network (result.xsE2e, bench/xs-e2e.js);
 //   - device cycles ÷ floor: drawn only when the result object has `device`, an array of
 //     { name, ratio, min?, max? } (the hook for the device tier; nothing here fills it).
 // The axis is logarithmic (base 2) and every bar starts at 1×, so a bar to the right means the module
-// is faster than what it is compared with (for the device group: costs more than its floor); a line
+// is faster than what it is compared with (for the XS and device groups, which count cost: costs more); a line
 // marks each ratio's min–max over the runs.
 
 const WIDTH = 880;
@@ -31,6 +32,10 @@ export function chartGroups(r) {
       const bars = r.peers.filter((x) => x.ratios[key]).map((x) => bar(x.name, x.ratios[key]));
       if (bars.length) groups.push({ title: `${title}, msgs/s`, color: key === "concat" ? "#4f9a5b" : "#8a5fb0", bars });
     }
+  }
+  if (r.xsE2e?.rows?.length) {
+    groups.push({ title: "XS instructions per message, module ÷ raw ECMA-419 TCP, simulated network (lower is better)", color: "#7a7a7a",
+      bars: r.xsE2e.rows.map((x) => bar(x.name, { median: x.ratio })) });
   }
   if (Array.isArray(r.device) && r.device.length) {
     groups.push({ title: "device cycles ÷ floor (lower is better)", color: "#c0703a", bars: r.device.map((x) => bar(x.name, { median: x.ratio, min: x.min, max: x.max })) });

@@ -20,6 +20,7 @@ import { fmtBytes, fmtPct, fmtRate, markdown, table } from "./lib.js";
 import { codecRows, framingRows } from "./micro.js";
 import { PEER_CASES, PEERS, peersRow } from "./peers.js";
 import { xsRows } from "./xs.js";
+import { xsE2eRows } from "./xs-e2e.js";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 
@@ -65,6 +66,8 @@ export async function runBench({ scale = 1, reps = 5, only = ["e2e", "peers", "c
   if (only.includes("xs")) {
     log("xs");
     result.xs = await xsRows({ scale });
+    log("xs end to end (simulated network)");
+    result.xsE2e = await xsE2eRows({ scale });
   }
   return result;
 }
@@ -126,6 +129,7 @@ export function tables(r) {
     out.xs = r.xs.codec;
     out.xsFraming = r.xs.framing;
   }
+  if (r.xsE2e?.rows?.length) out.xsE2e = r.xsE2e.table;
   return out;
 }
 
@@ -159,6 +163,7 @@ function print(r, asMarkdown) {
       (r.peers.every((x) => Object.values(x.sameWire).every(Boolean)) ? "yes" : "NO") + "; ratios > 1: the module is faster.", "");
   }
   if (r.xs) out.push(`XS: ${r.xs.note}`, "");
+  if (r.xsE2e) out.push(`XS end to end: ${r.xsE2e.note}`, "");
   out.push("targets:", ...targets(r).map((l) => `  ${l}`));
   out.push("", "rates: median of the runs ± half their range; ratio: median of per-run framed/raw pairs (min–max);",
     "B/msg: V8 heap bytes allocated per message in steady state (+ ArrayBuffer backing stores, 'ext'), sender and receiver together.");

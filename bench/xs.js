@@ -39,7 +39,7 @@ export function findXS() {
   return undefined;
 }
 
-function valgrindVersion() {
+export function valgrindVersion() {
   const out = spawnSync("valgrind", ["--version"], { encoding: "utf8" });
   return out.status === 0 ? out.stdout.trim() : undefined;
 }
@@ -176,7 +176,7 @@ function stage(dir, options) {
 }
 
 // One xsnap run under callgrind; resolves with the instruction count of each dump, in order.
-function callgrindRun(xsnap, dir, tag) {
+export function callgrindRun(xsnap, dir, tag) {
   return new Promise((resolve, reject) => {
     const out = path.join(dir, `cg-${tag}`);
     fs.mkdirSync(out);
@@ -202,7 +202,8 @@ function callgrindRun(xsnap, dir, tag) {
         const m = /^summary:\s+(\d+)/m.exec(fs.readFileSync(path.join(out, f), "utf8")) ?? /^totals:\s+(\d+)/m.exec(fs.readFileSync(path.join(out, f), "utf8"));
         return m ? Number(m[1]) : NaN;
       });
-      resolve({ names: JSON.parse(names.slice(11)), counts });
+      const facts = stdout.split("\n").find((l) => l.startsWith("@@XS-FACTS "));
+      resolve({ names: JSON.parse(names.slice(11)), counts, facts: facts ? JSON.parse(facts.slice(11)) : undefined });
     });
   });
 }

@@ -9,6 +9,7 @@ import { E2E_CASES } from "../bench/e2e.js";
 import { CHUNK_SIZES, FRAME_SIZES, NUMERIC_TYPES } from "../bench/micro.js";
 import { PEER_CASE_NAMES } from "../bench/peers.js";
 import { runBench, tables, targets, writeChart } from "../bench/run.js";
+import { XS_E2E_CASES } from "../bench/xs-e2e.js";
 import { typeInfo } from "../dist/modules/socket/types.js";
 
 const finitePositive = (s) => {
@@ -158,7 +159,7 @@ describe("bench (smoke run, tiny sizes)", function () {
         for (const b of found) expect(Number(b.attributes.width), "bar width").to.be.above(0);
         return found;
       };
-      const expected = r.e2e.length + r.peers.reduce((n, x) => n + x.peers.length, 0);
+      const expected = r.e2e.length + r.peers.reduce((n, x) => n + x.peers.length, 0) + (r.xsE2e?.rows?.length ?? 0);
       writeChart(r, path.join(dir, "a.svg"));
       expect(bars(path.join(dir, "a.svg")).length).to.equal(expected);
       const withDevice = { ...r, device: [{ name: "encode double", ratio: 1.09 }, { name: "decode double", ratio: 1.15, min: 1.1, max: 1.2 }] };
@@ -170,6 +171,22 @@ describe("bench (smoke run, tiny sizes)", function () {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("XS end to end: module and raw TCP counted per message over the simulated network, the same in both runs", function () {
+    expect(r.xsE2e).to.be.an("object");
+    if (!r.xsE2e.rows.length) return expect(r.xsE2e.note).to.match(/not measured: /);
+    expect(r.xsE2e.deterministic, r.xsE2e.note).to.equal(true);
+    expect(r.xsE2e.totals[0]).to.equal(r.xsE2e.totals[1]);
+    expect(r.xsE2e.rows.map((x) => x.name)).to.deep.equal(XS_E2E_CASES.map((c) => c.name));
+    for (const row of r.xsE2e.rows) {
+      const f = r.xsE2e.facts[row.name];
+      expect(f.moduleMessages, row.name).to.equal(row.messages + 2); // the section's messages and the warm-up's, all received
+      expect(f.rawBytes, row.name).to.equal((row.messages + 2) * f.frameBytes);
+      expect(row.raw, row.name).to.be.above(0);
+      expect(row.module, row.name).to.be.above(row.raw);
+    }
+    expect(tables(r).xsE2e.length).to.equal(1 + XS_E2E_CASES.length);
   });
 
   it("codec: every numeric type encodes 1000 elements to a framed message and decodes them back", function () {
