@@ -15,7 +15,7 @@ const RIGHT = 90; // px for the value labels
 const ROW = 20;
 const GROUP_GAP = 30;
 const TOP = 50;
-const BOTTOM = 50;
+const BOTTOM = 35;
 
 const escape = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
@@ -62,19 +62,18 @@ export function chartSvg(r) {
     `<text x="10" y="20" font-size="14" font-weight="bold">accessor-socket: npm run bench, ratios (log scale, bars from 1×; line: min–max of the runs)</text>`,
     `<text x="10" y="38" fill="#555555">${escape(`${m.date ?? ""} · ${m.cpu ?? ""} · node ${m.node ?? ""} · load ${m.loadavg ?? "?"}`)}</text>`,
   ];
-  const plotTop = TOP;
-  const plotBottom = height - BOTTOM + 10;
-  for (let e = lo; e <= hi; e++) {
-    const gx = x(2 ** e).toFixed(1);
-    const label = e >= 0 ? `${2 ** e}×` : `1/${2 ** -e}×`;
-    out.push(`<line x1="${gx}" y1="${plotTop}" x2="${gx}" y2="${plotBottom}" stroke="${e === 0 ? "#000000" : "#dddddd"}" stroke-width="${e === 0 ? 1.5 : 1}"/>`);
-    out.push(`<text x="${gx}" y="${plotBottom + 15}" text-anchor="middle" fill="#555555">${escape(label)}</text>`);
-  }
+  const grid = (top, bottom) => {
+    for (let e = lo; e <= hi; e++) {
+      const gx = x(2 ** e).toFixed(1);
+      out.push(`<line x1="${gx}" y1="${top}" x2="${gx}" y2="${bottom}" stroke="${e === 0 ? "#000000" : "#dddddd"}" stroke-width="${e === 0 ? 1.5 : 1}"/>`);
+    }
+  };
   let y = TOP;
   for (const g of groups) {
     y += GROUP_GAP - 8;
     out.push(`<text x="10" y="${y}" font-weight="bold">${escape(g.title)}</text>`);
     y += 8;
+    grid(y, y + g.bars.length * ROW);
     for (const b of g.bars) {
       const x1 = x(1);
       const xv = x(b.ratio);
@@ -87,6 +86,10 @@ export function chartSvg(r) {
       out.push(`<text x="${WIDTH - RIGHT + 6}" y="${cy + 4}">${escape(`${b.ratio.toFixed(2)}×`)}</text>`);
       y += ROW;
     }
+  }
+  for (let e = lo; e <= hi; e++) {
+    const label = e >= 0 ? `${2 ** e}×` : `1/${2 ** -e}×`;
+    out.push(`<text x="${x(2 ** e).toFixed(1)}" y="${y + 18}" text-anchor="middle" fill="#555555">${escape(label)}</text>`);
   }
   out.push(`</svg>`, "");
   return out.join("\n");
