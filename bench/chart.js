@@ -60,7 +60,7 @@ export function chartSvg(r) {
     `<title>accessor-socket bench ratios</title>`,
     `<rect x="0" y="0" width="${WIDTH}" height="${height}" fill="#ffffff"/>`,
     `<text x="10" y="20" font-size="14" font-weight="bold">accessor-socket: npm run bench, ratios (log scale, bars from 1×; line: min–max of the runs)</text>`,
-    `<text x="10" y="38" fill="#555555">${escape(`${m.date ?? ""} · ${m.cpu ?? ""} · node ${m.node ?? ""} · load ${m.loadavg ?? "?"}`)}</text>`,
+    `<text x="10" y="38" fill="#555555">${escape(`${m.date ?? ""} · ${m.cpu ?? ""} · node ${m.node ?? ""} · load ${m.loadavg ?? "?"} → ${m.loadavgAfter ?? "?"}`)}</text>`,
   ];
   const grid = (top, bottom) => {
     for (let e = lo; e <= hi; e++) {

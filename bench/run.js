@@ -69,6 +69,7 @@ export async function runBench({ scale = 1, reps = 5, only = ["e2e", "peers", "c
     log("xs end to end (simulated network)");
     result.xsE2e = await xsE2eRows({ scale });
   }
+  result.machine.loadavgAfter = os.loadavg().map((x) => x.toFixed(2)).join(" ");
   return result;
 }
 
@@ -153,7 +154,7 @@ export function targets(r) {
 
 function print(r, asMarkdown) {
   const m = r.machine;
-  const out = [`machine: ${m.cpu}; ${m.os}; node ${m.node}; load ${m.loadavg}; ${m.date}`, ""];
+  const out = [`machine: ${m.cpu}; ${m.os}; node ${m.node}; load ${m.loadavg} at the start, ${m.loadavgAfter ?? "?"} at the end (1, 5, 15 min); ${m.date}`, ""];
   const t = tables(r);
   for (const key of Object.keys(t)) {
     out.push(asMarkdown ? markdown(t[key]) : table(t[key]), "");
