@@ -2,20 +2,20 @@
  * ECMA-419 Listener (`embedded:io/socket/listener`) for Node.js over node:net, behaving like
  * Moddable's native one (modules/io/socket/lin/tcp.c and lwip/tcp.c, "Listener" parts).
  *
- * - Binding is synchronous, so `port` (also for port 0) is right after construction and a
- *   bind failure (port in use, EACCES) throws from the constructor like Moddable's
- *   ("bind socket failed"). node's public listen() binds synchronously only without a host,
- *   and then on "::" (dual stack); to bind a given IPv4/IPv6 address synchronously we use
- *   net.Server's legacy `_listen2` (setupListenHandle). If a future node lacks it we fall
- *   back to listen(), `port` is only known once bound, and a failure calls the `onError()`
- *   extension callback instead of throwing.
+ * - `port` (also for port 0) is right as soon as the constructor returns, and a bind failure
+ *   (port in use, EACCES, no file descriptors) throws from the constructor, with public node:net
+ *   APIs only (see bindNow() and the constructor for how).
  * - `address` (Node extension; Moddable ignores it) defaults to "0.0.0.0", all IPv4
  *   interfaces, as Moddable binds.
  * - Accepted connections are wrapped at once in callback-less TCP instances that buffer
- *   their input (pausing above 64 KiB), so nothing is lost before a `from` take-over.
+ *   their input (pausing above 64 KiB), so nothing is lost before a `from` take-over. They are
+ *   half-open capable: a peer's FIN ends their input, not their output (see tcp.ts).
  * - onReadable(count): count is all pending connections; called only when new ones arrive.
+ * - A method or getter called on anything but a live Listener throws SyntaxError, like XS's
+ *   host-object check (a foreign receiver, or after close()).
  */
 
+import dc from "node:diagnostics_channel";
 import net from "node:net";
 import TCP, { tcpFromSocket } from "./tcp.js";
 import { closedError, toAddress, toCallback, toFormat, checkFormat, toPort } from "./io-common.js";
@@ -32,13 +32,55 @@ export interface ListenerOptions {
 	address?: string;
 	format?: "socket/tcp";
 	onReadable?: (this: Listener, count: number) => void;
-	/** Node extension: the server failed (only asynchronously; see the file comment). */
-	onError?: (this: Listener) => void;
+	/** Node extension: the server failed after construction (gets the Error; Moddable passes nothing). */
+	onError?: (this: Listener, failure?: Error) => void;
 	target?: unknown;
 }
 
-/** net.Server's legacy synchronous bind (node/lib/net.js setupListenHandle). */
-type Listen2 = (address: string, port: number, addressType: number, backlog: number) => void;
+// node publishes a failed bind on this diagnostics_channel (the "net.server.listen" tracing
+// channel) inside listen(), before it emits the same Error as "error" on the next tick.
+const LISTEN_ERROR = "tracing:net.server.listen:error";
+
+const REASONS: Record<string, string> = {
+	EADDRINUSE: "address in use",
+	EACCES: "permission denied",
+	EADDRNOTAVAIL: "address not available",
+	EMFILE: "too many open files",
+	ENFILE: "too many open files in the system",
+};
+
+/**
+ * Binds `server` to the wildcard address on `port` (0: the kernel picks one) before returning,
+ * using only public API: net.Server.listen() without a host binds inside the call (only the
+ * "listening" event is deferred) on [::] with IPv4 mapped in (dual stack), or on 0.0.0.0 where
+ * IPv6 is off. With a host, node resolves it first and binds a tick later, which is why no host
+ * is given here. Returns the bind's Error, or undefined when bound.
+ */
+function bindNow(server: net.Server, port: number): Error | undefined {
+	let failure: Error | undefined;
+	const onFailure = (message: unknown) => {
+		const m = message as { server?: unknown; error?: Error };
+		if (m.server === server)
+			failure = m.error;
+	};
+	dc.subscribe(LISTEN_ERROR, onFailure);
+	try {
+		server.listen({ port, backlog: BACKLOG });
+	}
+	finally {
+		dc.unsubscribe(LISTEN_ERROR, onFailure);
+	}
+	if (server.listening)
+		return undefined;
+	return failure ?? new Error("bind failed"); // a node without the tracing channel: no reason known
+}
+
+/** The Error thrown for a failed bind: "address in use: 0.0.0.0 port 41113". */
+function bindError(failure: Error, address: string, port: number): Error {
+	const code = (failure as NodeJS.ErrnoException).code;
+	const reason = (code && REASONS[code]) ?? code ?? failure.message;
+	return new Error(`${reason}: ${address} port ${port}`, { cause: failure });
+}
 
 export class Listener {
 	#server: net.Server | undefined; // undefined once closed
@@ -48,6 +90,9 @@ export class Listener {
 	#immediate: NodeJS.Immediate | undefined;
 	#newConnections = false;
 	#failed = false;
+	#failure: Error | undefined;
+	#port = 0;
+	#ipv4Only = false; // bound [::] for "0.0.0.0": IPv6 peers are dropped
 	declare target: unknown;
 
 	constructor(options: ListenerOptions = {}) {
@@ -60,25 +105,41 @@ export class Listener {
 		toFormat(o, "socket/tcp", FORMATS);
 		const address = (undefined === o.address) ? "0.0.0.0" : toAddress(o.address);
 
-		const server = net.createServer((socket) => this.#accept(socket));
-		server.on("error", () => {
-			// a bind failure already thrown from the constructor arrives here too: swallow it
+		const server = net.createServer({ allowHalfOpen: true }, (socket) => this.#accept(socket));
+		server.on("error", (error) => {
 			if (!this.#server || this.#failed)
-				return;
+				return; // a bind failure already thrown from the constructor arrives here too: ignored
 			this.#failed = true;
+			this.#failure = bindError(error, address, this.#port);
 			this.#schedule();
 		});
-		const listen2 = (server as unknown as { _listen2?: Listen2 })._listen2;
-		if ("function" === typeof listen2) {
-			listen2.call(server, address, port, net.isIP(address), BACKLOG);
-			if (!server.listening) {
-				this.#failed = true;
+		if (address === "0.0.0.0" || address === "::") {
+			const failure = bindNow(server, port);
+			if (failure) {
 				server.close();
-				throw new Error(`bind socket failed: ${address} port ${port}`);
+				throw bindError(failure, address, port);
 			}
+			// "0.0.0.0" is bound as [::] dual stack: #accept() drops IPv6 peers, as an IPv4 bind would not see them
+			this.#ipv4Only = address === "0.0.0.0" && net.isIPv6((server.address() as net.AddressInfo).address);
+			this.#port = (server.address() as net.AddressInfo).port;
 		}
-		else
-			server.listen({ port, host: address, backlog: BACKLOG });
+		else {
+			// A given address can only be bound a tick later (listen() with a host looks it up first).
+			// So a wildcard probe is bound now: it picks the port when 0 was asked and shows that the
+			// port is free (a wildcard bind fails if any address holds the port), then is released (its
+			// fd is closed inside close()), and the address is bound on that port on the next tick.
+			// The port is thus known at once, and "in use" throws here. The cost: a port held on
+			// another local address only also counts as in use. A failure of the real bind (another
+			// process took the port in between) comes as onError(Error).
+			const probe = net.createServer();
+			probe.on("error", () => {}); // its failure is thrown below; node emits it again a tick later
+			const failure = bindNow(probe, port);
+			if (failure)
+				throw bindError(failure, address, port);
+			this.#port = (probe.address() as net.AddressInfo).port;
+			probe.close();
+			server.listen({ port: this.#port, host: address, backlog: BACKLOG });
+		}
 		this.#server = server;
 		if ("target" in o)
 			this.target = o.target;
@@ -86,12 +147,14 @@ export class Listener {
 
 	/** The next pending connection as a TCP with no callbacks, or undefined. */
 	read(): TCP | undefined {
-		this.#live();
+		Listener.#live(this);
 		return this.#pending.shift();
 	}
 
 	/** Stop listening; pending connections not yet read are closed. Idempotent. */
 	close(): void {
+		if ((typeof this !== "object") || (this === null) || !(#server in this))
+			throw new SyntaxError("Listener: not a Listener");
 		const server = this.#server;
 		if (!server)
 			return;
@@ -105,30 +168,34 @@ export class Listener {
 			tcp.close();
 	}
 
-	/** The bound port (0 only in the asynchronous fallback, before binding completes). */
+	/** The bound port, known from the constructor on. */
 	get port(): number {
-		const address = this.#live().address();
-		return (address && ("object" === typeof address)) ? address.port : 0;
+		Listener.#live(this);
+		return this.#port;
 	}
 
 	get format(): "socket/tcp" {
-		this.#live();
+		Listener.#live(this);
 		return "socket/tcp";
 	}
 
 	set format(value: "socket/tcp") {
-		this.#live();
+		Listener.#live(this);
 		checkFormat(value, FORMATS);
 	}
 
-	#live(): net.Server {
-		if (!this.#server)
+	// Like XS's host-object check, a foreign receiver (Listener.prototype.read.call("x")) is a
+	// SyntaxError too. Static, so that it runs for one (an instance method would be a TypeError first).
+	static #live(self: unknown): net.Server {
+		if ((typeof self !== "object") || (self === null) || !(#server in self))
+			throw new SyntaxError("Listener: not a Listener");
+		if (!self.#server)
 			throw closedError("Listener");
-		return this.#server;
+		return self.#server;
 	}
 
 	#accept(socket: net.Socket): void {
-		if (!this.#server) {
+		if (!this.#server || (this.#ipv4Only && isPlainIPv6(socket.localAddress))) {
 			socket.destroy();
 			return;
 		}
@@ -154,9 +221,14 @@ export class Listener {
 		if (this.#failed && this.#onError) {
 			const onError = this.#onError;
 			this.#onError = undefined; // at most once
-			onError.call(this);
+			onError.call(this, this.#failure);
 		}
 	}
+}
+
+/** An IPv6 address that is not an IPv4 one mapped in (::ffff:a.b.c.d). */
+function isPlainIPv6(address: string | undefined): boolean {
+	return (address !== undefined) && net.isIPv6(address) && !address.toLowerCase().startsWith("::ffff:");
 }
 
 export default Listener;
