@@ -8,6 +8,7 @@ import { TCP } from "../dist/hosts/node/tcp.js";
 import { SocketClient, SocketServer } from "../dist/hosts/node/index.js";
 import { nodeHost } from "../dist/hosts/node/host.js";
 import { Encoder } from "../dist/modules/socket/codec.js";
+import { SendQueue } from "../dist/modules/socket/queue.js";
 import { typeInfo } from "../dist/modules/socket/types.js";
 import { now, stats } from "./lib.js";
 
@@ -53,7 +54,9 @@ export function casePayload(c) {
   }
   const info = typeInfo(c.type);
   const payloadBytes = c.type === "image" || c.type === "string" ? c.size : c.elements * info.size;
-  const frame = new Encoder(info, nodeHost, payloadBytes).encode(value, true).slice();
+  const queue = new SendQueue(payloadBytes, 0, 1 << 30);
+  queue.stage(new Encoder(info, nodeHost), value, true);
+  const frame = queue.staged(0).slice();
   return { value, payloadBytes, frame };
 }
 

@@ -1,13 +1,14 @@
 // The codec and the framing decoder alone, no sockets.
-//  - encode: Encoder.encode(1000-element array, framed) per numeric type, against the floor of a
+//  - encode: a framed 1000-element array staged in the send queue (Encoder.measure/write) per numeric type, against the floor of a
 //    bare loop of DataView setters into a preallocated buffer (no checks, no narrowing);
-//  - decode: decodeMessage of the same 1000 elements, against a bare loop of DataView getters into
+//  - decode: MessageDecoder.decode of the same 1000 elements, against a bare loop of DataView getters into
 //    a new array (decoding must return a new array: that allocation is in the floor too);
 //  - framing: FrameDecoder fed a stream of frames in 1-byte, 1460-byte and 64 KiB chunks.
 
 import { nodeHost } from "../dist/hosts/node/host.js";
-import { decodeMessage, Encoder } from "../dist/modules/socket/codec.js";
-import { FrameDecoder, writeHeaderBefore, HEADER_MAX } from "../dist/modules/socket/framing.js";
+import { Encoder, MessageDecoder } from "../dist/modules/socket/codec.js";
+import { FrameDecoder, writeHeader, HEADER_MAX } from "../dist/modules/socket/framing.js";
+import { SendQueue } from "../dist/modules/socket/queue.js";
 import { typeInfo } from "../dist/modules/socket/types.js";
 import { numericInput } from "./e2e.js";
 import { calibrate, rate, stats, timeLoop } from "./lib.js";
@@ -57,17 +58,20 @@ function floorDecoder(type, view, n) {
 export function codecCase(type, elements = ELEMENTS) {
   const info = typeInfo(type);
   const input = numericInput(elements);
-  const encoder = new Encoder(info, nodeHost, 65536);
-  const frame = encoder.encode(input, true).slice();
+  const encoder = new Encoder(info, nodeHost);
+  const queue = new SendQueue(65536, 0, 1 << 30); // where a send() is encoded
+  const encode = () => (queue.stage(encoder, input, true), queue.staged(0));
+  const decoder = new MessageDecoder(info, nodeHost);
+  const frame = encode().slice();
   const start = frame.length - elements * info.size;
   const floorView = new DataView(new ArrayBuffer(elements * info.size));
   SETTERS[type](floorView, 0, 0);
   const payloadView = new DataView(frame.buffer, start);
   return {
     info, input, frame, start,
-    encode: () => encoder.encode(input, true),
+    encode,
     floorEncode: floorEncoder(type, floorView).bind(null, input),
-    decode: () => decodeMessage(info, nodeHost, frame, start, frame.length),
+    decode: () => decoder.decode(frame, start, frame.length, false),
     floorDecode: floorDecoder(type, payloadView, elements),
   };
 }
@@ -94,8 +98,7 @@ export const CHUNK_SIZES = [1, 1460, 65536];
 /** A stream of `count` frames of `size`-byte payloads, about `total` bytes in all. */
 export function frameStream(size, total) {
   const frame = new Uint8Array(HEADER_MAX + size);
-  const start = writeHeaderBefore(frame, HEADER_MAX, size);
-  const one = frame.subarray(start);
+  const one = frame.subarray(0, writeHeader(frame, 0, size) + size);
   const count = Math.max(1, Math.floor(total / one.length));
   const stream = new Uint8Array(one.length * count);
   for (let i = 0; i < count; i++) stream.set(one, i * one.length);
@@ -104,7 +107,7 @@ export function frameStream(size, total) {
 
 /** Feeds `stream` to a decoder in `chunk`-byte pieces; returns messages and payload bytes seen. */
 export function feeder(stream, chunk) {
-  const decoder = new FrameDecoder(1 << 24);
+  const decoder = new FrameDecoder(new Uint8Array(65536), 1 << 24); // the Node host's receive buffer
   let messages = 0;
   let bytes = 0;
   const sink = (b, s, e) => {

@@ -419,7 +419,8 @@ describe("api: failures (SPEC §3–5, §7)", function () {
         keepAlive: true, maxUnsentMessages: 100, noDelay: true, rawBytes: true, receiveType: "string",
         sendType: "string", reconnectAttempts: 10, reconnectInterval: 1000, sslTls: false, trustAll: false,
         trustedCACertPath: "", pfxKeyCertPath: "", pfxKeyCertPassword: "",
-        receiveBufferSize: 65536, sendBufferSize: 65536, maxMessageSize: 64 * 1024 * 1024,
+        receiveBufferSize: 65536, sendBufferSize: 65536, maxMessageSize: 16 * 1024 * 1024,
+        maxUnsentBytes: 16 * 1024 * 1024, maxBadMessages: 10,
       });
       expect(b.options.rawBytes).to.equal(false);
       expect(a.options).not.to.equal(b.options);

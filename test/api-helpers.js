@@ -3,6 +3,7 @@
 
 import net from "node:net";
 import { SocketClient, SocketServer } from "../dist/hosts/node/index.js";
+import { frame as frameBytes } from "./fixtures.js";
 
 export const LOOPBACK = "127.0.0.1";
 
@@ -151,15 +152,8 @@ export async function writeChunks(peer, bytes, lengths, gap = 5) {
   if (at < bytes.length) peer.write(bytes.subarray(at));
 }
 
-/** A frame (SPEC §5) around `payload`. */
-export function frame(payload) {
-  const body = Buffer.from(payload);
-  if (body.length < 255) return Buffer.concat([Buffer.from([body.length]), body]);
-  const header = Buffer.alloc(5);
-  header[0] = 0xff;
-  header.writeUInt32BE(body.length, 1);
-  return Buffer.concat([header, body]);
-}
+/** A frame around `payload`, as a Buffer (the one definition is in fixtures.js). */
+export const frame = (payload) => Buffer.from(frameBytes(Buffer.from(payload)));
 
 /** Replaces console.error while `fn` runs; resolves with the messages it got. */
 export async function captureConsoleError(fn) {

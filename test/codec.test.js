@@ -1,10 +1,11 @@
-// The codec alone (SPEC §4–6): byte-exact fixtures, narrowing, all-or-nothing, and the raw
-// decoder fed at every split.
+// The codec alone (docs/protocol.md "Types"): byte-exact fixtures, narrowing, all-or-nothing,
+// and the raw decoder fed at every split.
 import { expect } from "chai";
-import { CodecError, decodeMessage, Encoder, RawDecoder } from "../dist/modules/socket/codec.js";
-import { narrow, typeInfo, TYPE_NAMES } from "../dist/modules/socket/types.js";
+import { CodecError, Encoder, MessageDecoder, RawDecoder } from "../dist/modules/socket/codec.js";
+import { SendQueue } from "../dist/modules/socket/queue.js";
+import { typeInfo, TYPE_NAMES } from "../dist/modules/socket/types.js";
 import { utf8Length, incompleteTail } from "../dist/modules/socket/utf8.js";
-import { headers, hex, numeric } from "./fixtures.js";
+import { headers, hex, numeric, seeded } from "./fixtures.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -13,15 +14,21 @@ const text = {
   decodeUTF8: (bytes) => decoder.decode(bytes),
 };
 
-const enc = (type, capacity = 1024) => new Encoder(typeInfo(type), text, capacity);
+/** encode(value, framed): the bytes of one send(), through the Encoder and the send queue (its only user). */
+const enc = (type, capacity = 1024) => {
+  const encoder = new Encoder(typeInfo(type), text);
+  const queue = new SendQueue(capacity, 0, 1 << 30);
+  return { encode: (value, framed) => (queue.stage(encoder, value, framed), queue.staged(0).slice()) };
+};
+const decodeMessage = (type, _text, bytes, start, end) => new MessageDecoder(type, text).decode(bytes, start, end, false);
 const u8 = (a) => Uint8Array.from(a);
 const same = (a, b) => expect(Object.is(a, b) || (a !== a && b !== b), `${a} vs ${b}`).to.equal(true);
 
 describe("types and narrowing (SPEC §4)", () => {
-  it("lists the SPEC types and the unsignedint addition", () => {
+  it("lists the accessor types, the unsignedint addition and the image formats", () => {
     expect(TYPE_NAMES).to.have.members([
       "byte", "short", "int", "float", "double", "number", "unsignedbyte", "unsignedshort",
-      "string", "json", "image", "unsignedint",
+      "string", "json", "image", "unsignedint", "bmp", "gif", "jpeg", "jpg", "png", "wbmp",
     ]);
     expect(typeInfo("int").size).to.equal(4);
     expect(typeInfo("number").size).to.equal(8);
@@ -33,22 +40,27 @@ describe("types and narrowing (SPEC §4)", () => {
       const t = typeInfo(f.type);
       const raw = enc(f.type).encode(f.value, false);
       expect(hex(raw)).to.equal(hex(f.bytes));
-      same(narrow(t.code, f.value), f.back);
-      same(decodeMessage(t, text, u8(f.bytes), 0, f.bytes.length), f.back);
+      same(decodeMessage(t, text, raw, 0, raw.length), f.back);
     });
   }
 
-  it("narrows like Java over a sweep of values (differential against Int32Array/Int16Array/Int8Array)", () => {
+  it("narrows like Java over a sweep of values, through the encoder (seeded; beyond the int range too)", () => {
+    const random = seeded(31);
     const t32 = new Int32Array(1), t16 = new Int16Array(1), t8 = new Int8Array(1);
-    for (let i = 0; i < 5000; i++) {
-      const x = (Math.random() - 0.5) * 2 ** (Math.random() * 34); // mostly within the int range
-      const j = Math.trunc(x); // in the int range Java's (int) is truncation
-      if (Math.abs(j) >= 2 ** 31) continue;
+    const values = [];
+    for (let i = 0; i < 3000; i++) values.push((random(1e9) / 1e9 - 0.5) * 2 ** (random(40) + random(1e6) / 1e6));
+    values.push(2 ** 31, 2 ** 31 + 0.5, -(2 ** 31) - 1, 2 ** 40, -(2 ** 53), 1e300, -1e300, Infinity, -Infinity, NaN);
+    const java = (x) => (x !== x ? 0 : x >= 2147483647 ? 2147483647 : x <= -2147483648 ? -2147483648 : Math.trunc(x));
+    const ints = decodeMessage(typeInfo("int"), text, enc("int", 1 << 16).encode(values, false), 0, values.length * 4);
+    const shorts = decodeMessage(typeInfo("short"), text, enc("short", 1 << 16).encode(values, false), 0, values.length * 2);
+    const bytes = decodeMessage(typeInfo("byte"), text, enc("byte", 1 << 16).encode(values, false), 0, values.length);
+    values.forEach((x, i) => {
+      const j = java(x); // (int); (short) and (byte) keep its low bits
       t32[0] = j; t16[0] = j; t8[0] = j;
-      expect(narrow(typeInfo("int").code, x)).to.equal(t32[0]);
-      expect(narrow(typeInfo("short").code, x)).to.equal(t16[0]);
-      expect(narrow(typeInfo("byte").code, x)).to.equal(t8[0]);
-    }
+      expect(ints[i], `int ${x}`).to.equal(t32[0]);
+      expect(shorts[i], `short ${x}`).to.equal(t16[0]);
+      expect(bytes[i], `byte ${x}`).to.equal(t8[0]);
+    });
   });
 });
 
@@ -67,7 +79,7 @@ describe("Encoder", () => {
     }
   });
 
-  it("frames payloads larger than its scratch in a buffer of their own", () => {
+  it("frames payloads larger than the send buffer in a buffer of their own", () => {
     const e = enc("int", 8);
     const bytes = e.encode([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64], true);
     expect(hex(bytes.subarray(0, 5))).to.equal("ff 00 00 01 00");
@@ -83,7 +95,7 @@ describe("Encoder", () => {
     expect(hex(enc("string").encode("", true))).to.equal("00");
   });
 
-  it("encodes texts around the scratch capacity exactly (fits, fits to the byte, cut short)", () => {
+  it("encodes texts around the send buffer's capacity exactly (fits, fits to the byte, cut short)", () => {
     const pieces = ["a", "é", "€", "😀"];
     for (let seed = 0; seed < 400; seed++) {
       let text = "";
@@ -106,6 +118,19 @@ describe("Encoder", () => {
     expect(hex(enc("image").encode(new DataView(png.buffer, 1, 2), false))).to.equal("50 4e");
   });
 
+  it("sends the image formats' names only for bytes with that format's signature", () => {
+    const signed = {
+      png: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1], jpeg: [0xff, 0xd8, 0xff, 0xe0], jpg: [0xff, 0xd8, 0xff, 0xdb],
+      gif: [...new TextEncoder().encode("GIF89a"), 1], bmp: [0x42, 0x4d, 9], wbmp: [0, 0, 8, 8],
+    };
+    for (const [type, bytes] of Object.entries(signed)) {
+      expect(hex(enc(type).encode(u8(bytes), false)), type).to.equal(hex(bytes));
+      expect(() => enc(type).encode(u8([1, 2, 3, 4, 5, 6, 7, 8, 9]), false), type).to.throw(CodecError, new RegExp(`as ${type}: they do not start with the ${type} signature`));
+    }
+    expect(hex(enc("gif").encode(new TextEncoder().encode("GIF87a"), false))).to.equal("47 49 46 38 37 61");
+    expect(() => enc("png").encode(u8([0x89, 0x50]), false)).to.throw(CodecError, /png signature/);
+  });
+
   it("refuses what cannot be converted, naming the type and the value's kind", () => {
     const cases = [
       ["int", { a: 1 }, /object as int/],
@@ -117,6 +142,8 @@ describe("Encoder", () => {
       ["string", ["a", {}], /object as string \(element 1/],
       ["image", "abc", /string as image/],
       ["image", [1, 2], /array as image/],
+      ["int", [], /empty array as int: a numeric message holds at least one element/],
+      ["double", new Float64Array(0), /empty array as double/],
       ["json", undefined, /undefined as json/],
       ["json", 10n, /bigint as json/],
     ];
@@ -142,8 +169,9 @@ describe("decodeMessage (framed payloads)", () => {
   });
 
   it("refuses numeric payloads of zero or ragged length, naming type and length", () => {
-    expect(() => decodeMessage(typeInfo("int"), text, u8([]), 0, 0)).to.throw(CodecError, /int message of 0 bytes/);
-    expect(() => decodeMessage(typeInfo("int"), text, u8([1, 2, 3]), 0, 3)).to.throw(CodecError, /int message of 3 bytes/);
+    expect(() => decodeMessage(typeInfo("int"), text, u8([]), 0, 0)).to.throw(CodecError, /^Received an int message of 0 bytes: a numeric message holds at least one 4-byte element$/);
+    expect(() => decodeMessage(typeInfo("int"), text, u8([1, 2, 3]), 0, 3)).to.throw(CodecError, /^Received an int message of 3 bytes: not a whole number of 4-byte elements$/);
+    expect(() => decodeMessage(typeInfo("double"), text, u8([1]), 0, 1)).to.throw(CodecError, /^Received a double message of 1 bytes/);
   });
 
   it("parses json, and refuses invalid json", () => {

@@ -18,7 +18,7 @@ function manualHost(TCP) {
     encodeUTF8Into: (s, d) => encoder.encodeInto(s, d).written,
     decodeUTF8: (b) => decoder.decode(b),
     report() {},
-    defaults: { receiveBufferSize: 64, sendBufferSize: 64, maxMessageSize: 1000 },
+    defaults: { receiveBufferSize: 64, sendBufferSize: 64, maxMessageSize: 1000, maxUnsentBytes: 1 << 20 },
     /** Runs every timer due within `ms`, in time order. */
     advance(ms) {
       const end = now + ms;
@@ -78,41 +78,43 @@ class ScriptedTCP {
   fail(reason) { this.options.onError.call(this, reason); }
 }
 
-function setup(options = {}) {
-  const host = manualHost(ScriptedTCP);
+function setup(options = {}, TCP = ScriptedTCP) {
+  const host = manualHost(TCP);
   const events = [];
+  const codes = [];
   const settings = clientOptions(host.defaults, options);
   const conn = new Connection(host, settings, {
-    connected: () => events.push(["open"]),
-    connectFailed: (reason) => events.push(["failed", reason]),
-    data: (value) => events.push(["data", value]),
-    error: (message) => events.push(["error", message]),
-    closed: () => events.push(["close"]),
+    emit(event, a, b) {
+      if (event === "error") codes.push(b);
+      events.push(event === "open" || event === "close" || event === "drain" ? [event] : [event, a]);
+      return true;
+    },
+    afterClose: () => events.push(["afterClose"]),
   });
-  return { host, conn, events };
+  return { host, conn, events, codes };
 }
 
 describe("Connection engine (scripted socket, manual clock)", () => {
   it("passes nodelay both ways, keepalive, address and port to the TCP class", () => {
     const { conn } = setup({ noDelay: false, keepAlive: false });
-    conn.connect("10.0.0.1", 99);
+    conn.open("10.0.0.1", 99);
     expect(ScriptedTCP.last.options).to.include({ address: "10.0.0.1", port: 99, nodelay: false, noDelay: false, keepalive: false });
   });
 
   it("is open at the first onWritable and writes what was queued before, after the open handler", () => {
     const { conn, events } = setup({ sendType: "unsignedbyte" });
-    conn.connect("127.0.0.1", 1);
+    conn.open("127.0.0.1", 1);
     conn.send(1); conn.send(2);
     const tcp = ScriptedTCP.last;
     expect(tcp.written).to.deep.equal([]);
     tcp.connect(100);
-    expect(events).to.deep.equal([["open"]]);
+    expect(events).to.deep.equal([["open"], ["drain"]]); // what waited is written: "drain"
     expect(tcp.written).to.deep.equal([1, 2]);
   });
 
   it("reads bytes announced before the first onWritable once open (onReadable will not repeat)", () => {
     const { conn, events } = setup({ receiveType: "unsignedbyte" });
-    conn.connect("127.0.0.1", 1);
+    conn.open("127.0.0.1", 1);
     const tcp = ScriptedTCP.last;
     tcp.arrive([7, 8]);
     expect(events).to.deep.equal([]);
@@ -122,7 +124,7 @@ describe("Connection engine (scripted socket, manual clock)", () => {
 
   it("never writes more than writable; the rest waits for onWritable, in order", () => {
     const { conn } = setup({ sendType: "unsignedbyte" });
-    conn.connect("127.0.0.1", 1);
+    conn.open("127.0.0.1", 1);
     const tcp = ScriptedTCP.last;
     tcp.connect(3);
     conn.send([1, 2, 3, 4, 5]);
@@ -138,7 +140,7 @@ describe("Connection engine (scripted socket, manual clock)", () => {
 
   it("writes queued messages end to end, resuming inside the first one at the right byte", () => {
     const { conn } = setup({ sendType: "unsignedbyte", rawBytes: false, sendBufferSize: 1024 });
-    conn.connect("127.0.0.1", 1);
+    conn.open("127.0.0.1", 1);
     const tcp = ScriptedTCP.last;
     tcp.connect(0); // open, but nothing writable: both sends wait, side by side in the scratch
     const a = Array.from({ length: 300 }, (_, i) => i & 0xff); // frame of 305 bytes
@@ -159,7 +161,7 @@ describe("Connection engine (scripted socket, manual clock)", () => {
     const random = (n) => { seed = (seed * 1103515245 + 12345) >>> 0; return seed % n; };
     for (let round = 0; round < 40; round++) {
       const { conn } = setup({ sendType: "unsignedbyte", rawBytes: round % 2 === 0, sendBufferSize: 700, maxUnsentMessages: 0 });
-      conn.connect("127.0.0.1", 1);
+      conn.open("127.0.0.1", 1);
       const tcp = ScriptedTCP.last;
       tcp.connect(random(50));
       const expected = [];
@@ -167,7 +169,7 @@ describe("Connection engine (scripted socket, manual clock)", () => {
         if (random(3) === 0) {
           tcp.grant(random(900));
         } else {
-          const message = Array.from({ length: random(600) }, () => random(256));
+          const message = Array.from({ length: 1 + random(600) }, () => random(256)); // an empty array is refused
           conn.send(message);
           if (round % 2 === 1) expected.push(...(message.length < 255 ? [message.length] : [0xff, 0, 0, message.length >> 8, message.length & 0xff]));
           expected.push(...message);
@@ -182,16 +184,16 @@ describe("Connection engine (scripted socket, manual clock)", () => {
 
   it("reads no more than the receive buffer at a time and no more than announced", () => {
     const { conn, events } = setup({ receiveType: "unsignedbyte", receiveBufferSize: 4, emitBatchDataAsAvailable: true });
-    conn.connect("127.0.0.1", 1);
+    conn.open("127.0.0.1", 1);
     const tcp = ScriptedTCP.last;
     tcp.connect(10);
     tcp.arrive([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(events.slice(1)).to.deep.equal([["data", [1, 2, 3, 4]], ["data", [5, 6, 7, 8]], ["data", [9, 10]]]);
   });
 
-  it("reads the rest of a long framed payload straight into its own buffer, in one read", () => {
-    const { conn, events } = setup({ rawBytes: false, receiveBufferSize: 4 });
-    conn.connect("127.0.0.1", 1);
+  it("reads a payload larger than the receive buffer straight into its own buffer, which grows with what arrives", () => {
+    const { conn, events } = setup({ rawBytes: false, receiveBufferSize: 5 });
+    conn.open("127.0.0.1", 1);
     const tcp = ScriptedTCP.last;
     tcp.connect(10);
     const text = "0123456789abcdefghijklmnopqrstuvwxyz";
@@ -199,12 +201,13 @@ describe("Connection engine (scripted socket, manual clock)", () => {
     tcp.arrive([bytes.length, ...bytes.slice(0, 3)]); // header and 3 bytes: one 4-byte read
     tcp.arrive(bytes.slice(3));
     expect(events.slice(1)).to.deep.equal([["data", text]]);
-    expect(tcp.reads).to.deep.equal([4, bytes.length - 3]);
+    // the payload's buffer starts at 6 bytes (twice what came), then doubles up to the 36 announced
+    expect(tcp.reads).to.deep.equal([4, 3, 6, 12, 12]);
   });
 
   it("close() flushes the queue first, then closes once; nothing fires after", () => {
     const { host, conn, events } = setup({ sendType: "unsignedbyte" });
-    conn.connect("127.0.0.1", 1);
+    conn.open("127.0.0.1", 1);
     const tcp = ScriptedTCP.last;
     tcp.connect(1);
     conn.send([1, 2, 3]);
@@ -216,13 +219,13 @@ describe("Connection engine (scripted socket, manual clock)", () => {
     expect(tcp.written).to.deep.equal([1, 2, 3]);
     expect(tcp.closed).to.equal(true);
     host.advance(0);
-    expect(events).to.deep.equal([["open"], ["close"]]);
+    expect(events).to.deep.equal([["open"], ["close"], ["afterClose"]]);
     expect(host.pendingTimers).to.equal(0);
   });
 
   it("close() gives up flushing after 10 s without progress, saying how much was not sent", () => {
     const { host, conn, events } = setup({ sendType: "unsignedbyte" });
-    conn.connect("127.0.0.1", 1);
+    conn.open("127.0.0.1", 1);
     const tcp = ScriptedTCP.last;
     tcp.connect(1);
     conn.send([1, 2, 3]);
@@ -233,36 +236,43 @@ describe("Connection engine (scripted socket, manual clock)", () => {
     expect(tcp.closed).to.equal(false);
     host.advance(1001);
     expect(tcp.closed).to.equal(true);
-    expect(events.slice(1)).to.deep.equal([["error", "Closed with 1 bytes not sent: the peer read nothing for 10 s"], ["close"]]);
+    expect(events.slice(1)).to.deep.equal([["error", "Closed with 1 bytes not sent: the peer read nothing for 10 s"], ["close"], ["afterClose"]]);
     expect(host.pendingTimers).to.equal(0);
   });
 
   it("an error from send() after close() comes before \"close\"", () => {
     const { host, conn, events } = setup();
-    conn.connect("127.0.0.1", 1);
+    conn.open("127.0.0.1", 1);
     ScriptedTCP.last.connect(10);
     conn.close();
     conn.send("late");
     host.advance(0);
-    expect(events.slice(1).map((e) => e[0])).to.deep.equal(["error", "close"]);
+    expect(events.slice(1).map((e) => e[0])).to.deep.equal(["error", "close", "afterClose"]);
     expect(events[1][1]).to.match(/Socket is closed/);
   });
 
-  it("times out a connect, and the owner hears why", () => {
-    const { host, conn, events } = setup({ connectTimeout: 500 });
-    conn.connect("127.0.0.1", 1);
-    const tcp = ScriptedTCP.last;
+  it("times out a connect, retries after reconnectInterval, then gives up with one error and no close", () => {
+    const { host, conn, events, codes } = setup({ connectTimeout: 500, reconnectAttempts: 1, reconnectInterval: 100 });
+    conn.open("127.0.0.1", 1);
+    const first = ScriptedTCP.last;
     host.advance(499);
     expect(events).to.deep.equal([]);
     host.advance(1);
-    expect(events).to.deep.equal([["failed", "timed out after 500 ms"]]);
-    expect(tcp.closed).to.equal(true);
+    expect(first.closed).to.equal(true);
+    host.advance(100); // the retry
+    const second = ScriptedTCP.last;
+    expect(second).not.to.equal(first);
+    host.advance(500);
+    expect(second.closed).to.equal(true);
+    expect(events).to.deep.equal([["error", "Failed to connect to 127.0.0.1:1 after 2 attempts: timed out after 500 ms"]]);
+    expect(codes).to.deep.equal(["ECONNECT"]);
+    expect(conn.closed).to.equal(true);
     expect(host.pendingTimers).to.equal(0);
   });
 
   it("closes after idleTimeout seconds without traffic; traffic postpones it", () => {
     const { host, conn, events } = setup({ idleTimeout: 2, receiveType: "unsignedbyte" });
-    conn.connect("127.0.0.1", 1);
+    conn.open("127.0.0.1", 1);
     const tcp = ScriptedTCP.last;
     tcp.connect(10);
     host.advance(1500);
@@ -272,13 +282,13 @@ describe("Connection engine (scripted socket, manual clock)", () => {
     host.advance(500);
     expect(tcp.closed).to.equal(true);
     host.advance(0);
-    expect(events.map((e) => e[0])).to.deep.equal(["open", "data", "close"]);
+    expect(events.map((e) => e[0])).to.deep.equal(["open", "data", "close", "afterClose"]);
     expect(host.pendingTimers).to.equal(0);
   });
 
   it("a remote close mid-message reports the bytes lost, then closes", () => {
     const { host, conn, events } = setup({ rawBytes: false });
-    conn.connect("127.0.0.1", 1);
+    conn.open("127.0.0.1", 1);
     const tcp = ScriptedTCP.last;
     tcp.connect(10);
     tcp.arrive([3, 0x61, 0x62, 0x63, 5, 0x61]);
@@ -287,30 +297,30 @@ describe("Connection engine (scripted socket, manual clock)", () => {
     expect(events.slice(1)).to.deep.equal([
       ["data", "abc"],
       ["error", "Connection closed by the peer with 2 bytes of an incomplete message lost"],
-      ["close"],
+      ["close"], ["afterClose"],
     ]);
   });
 
   it("a failure reported with a reason is an error even when nothing was lost", () => {
     const { host, conn, events } = setup();
-    conn.connect("127.0.0.1", 1);
+    conn.open("127.0.0.1", 1);
     const tcp = ScriptedTCP.last;
     tcp.connect(10);
     tcp.fail(new Error("read ECONNRESET"));
     host.advance(0);
-    expect(events.slice(1)).to.deep.equal([["error", "Connection failed: read ECONNRESET"], ["close"]]);
+    expect(events.slice(1)).to.deep.equal([["error", "Connection failed: read ECONNRESET"], ["close"], ["afterClose"]]);
   });
 
   it("a write that throws closes with one error, and later sends say closed", () => {
     const { host, conn, events } = setup();
-    conn.connect("127.0.0.1", 1);
+    conn.open("127.0.0.1", 1);
     const tcp = ScriptedTCP.last;
     tcp.connect(10);
     tcp.write = () => { throw new Error("broken pipe"); };
     conn.send("x");
     conn.send("y");
     host.advance(0);
-    expect(events.slice(1).map((e) => e[0])).to.deep.equal(["error", "error", "close"]);
+    expect(events.slice(1).map((e) => e[0])).to.deep.equal(["error", "error", "close", "afterClose"]);
     expect(events[1][1]).to.equal("Write failed: broken pipe");
     expect(events[2][1]).to.match(/Socket is closed/);
   });

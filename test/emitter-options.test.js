@@ -84,7 +84,7 @@ describe("EventEmitter", () => {
   });
 });
 
-const HOST = { receiveBufferSize: 1000, sendBufferSize: 2000, maxMessageSize: 3000 };
+const HOST = { receiveBufferSize: 1000, sendBufferSize: 2000, maxMessageSize: 3000, maxUnsentBytes: 4000 };
 
 describe("options (SPEC §3)", () => {
   it("has the SPEC defaults, and the host's buffer sizes", () => {
@@ -94,7 +94,7 @@ describe("options (SPEC §3)", () => {
       keepAlive: true, maxUnsentMessages: 100, noDelay: true, rawBytes: true, receiveType: "string",
       sendType: "string", reconnectAttempts: 10, reconnectInterval: 1000, sslTls: false, trustAll: false,
       trustedCACertPath: "", pfxKeyCertPath: "", pfxKeyCertPassword: "",
-      receiveBufferSize: 1000, sendBufferSize: 2000, maxMessageSize: 3000,
+      receiveBufferSize: 1000, sendBufferSize: 2000, maxMessageSize: 3000, maxUnsentBytes: 4000, maxBadMessages: 10,
     });
     const s = serverOptions(HOST, undefined);
     expect(s).to.include({ clientAuth: "none", hostInterface: "0.0.0.0", port: 4000, idleTimeout: 0, rawBytes: true });
@@ -112,31 +112,40 @@ describe("options (SPEC §3)", () => {
     expect(clientOptions(HOST, { connectTimeout: undefined }).connectTimeout).to.equal(6000);
   });
 
+  // A value of the wrong JavaScript type is a TypeError; the right type but not allowed, a RangeError.
+  // Sizes are ≥ 1; the count limits take 0 for "no limit".
   const bad = [
-    [clientOptions, { bogus: 1 }, /unknown option "bogus"/],
-    [clientOptions, { connectTimeout: "5" }, /"connectTimeout" must be a finite number ≥ 0, got "5"/],
-    [clientOptions, { connectTimeout: -1 }, /"connectTimeout"/],
-    [clientOptions, { idleTimeout: NaN }, /"idleTimeout"/],
-    [clientOptions, { rawBytes: "false" }, /"rawBytes" must be a boolean/],
-    [clientOptions, { receiveType: "long" }, /"receiveType" must be one of .*int/],
-    [clientOptions, { sendType: 3 }, /"sendType"/],
-    [clientOptions, { maxUnsentMessages: 1.5 }, /"maxUnsentMessages" must be an integer/],
-    [clientOptions, { reconnectAttempts: -1 }, /"reconnectAttempts"/],
-    [clientOptions, { receiveBufferSize: 0 }, /"receiveBufferSize" must be an integer from 1/],
-    [clientOptions, { sendBufferSize: 2 ** 40 }, /"sendBufferSize"/],
-    [clientOptions, { maxMessageSize: -5 }, /"maxMessageSize"/],
-    [clientOptions, { tcp: {} }, /"tcp" must be a class/],
-    [clientOptions, { trustedCACertPath: 1 }, /"trustedCACertPath" must be a string/],
-    [clientOptions, { port: 80 }, /unknown option "port"/],
-    [clientOptions, "fast", /options must be an object, got string/],
-    [serverOptions, { port: 70000 }, /"port" must be an integer from 0 to 65535/],
-    [serverOptions, { clientAuth: "maybe" }, /"clientAuth"/],
-    [serverOptions, { connectTimeout: 5 }, /unknown option "connectTimeout"/],
-    [serverOptions, { hostInterface: 0 }, /"hostInterface"/],
+    [clientOptions, { bogus: 1 }, RangeError, /unknown option "bogus"/],
+    [clientOptions, { connectTimeout: "5" }, TypeError, /"connectTimeout" must be a finite number ≥ 0, got "5"/],
+    [clientOptions, { connectTimeout: -1 }, RangeError, /"connectTimeout"/],
+    [clientOptions, { idleTimeout: NaN }, RangeError, /"idleTimeout"/],
+    [clientOptions, { rawBytes: "false" }, TypeError, /"rawBytes" must be a boolean/],
+    [clientOptions, { receiveType: "long" }, RangeError, /"receiveType" must be one of .*int/],
+    [clientOptions, { sendType: 3 }, TypeError, /"sendType"/],
+    [clientOptions, { maxUnsentMessages: 1.5 }, RangeError, /"maxUnsentMessages" must be an integer ≥ 0 \(0: no limit\)/],
+    [clientOptions, { maxBadMessages: -1 }, RangeError, /"maxBadMessages"/],
+    [clientOptions, { reconnectAttempts: -1 }, RangeError, /"reconnectAttempts"/],
+    [clientOptions, { receiveBufferSize: 0 }, RangeError, /"receiveBufferSize" must be an integer from 1/],
+    [clientOptions, { sendBufferSize: 2 ** 40 }, RangeError, /"sendBufferSize"/],
+    [clientOptions, { maxMessageSize: -5 }, RangeError, /"maxMessageSize"/],
+    [clientOptions, { maxMessageSize: 0 }, RangeError, /"maxMessageSize" must be an integer from 1/],
+    [clientOptions, { maxUnsentBytes: 0 }, RangeError, /"maxUnsentBytes" must be an integer from 1/],
+    [clientOptions, { tcp: {} }, TypeError, /"tcp" must be a class/],
+    [clientOptions, { trustedCACertPath: 1 }, TypeError, /"trustedCACertPath" must be a string/],
+    [clientOptions, { port: 80 }, RangeError, /unknown option "port"/],
+    [clientOptions, "fast", TypeError, /options must be an object, got string/],
+    [serverOptions, { port: 70000 }, RangeError, /"port" must be an integer from 0 to 65535/],
+    [serverOptions, { port: "80" }, TypeError, /"port"/],
+    [serverOptions, { clientAuth: "maybe" }, RangeError, /"clientAuth"/],
+    [serverOptions, { connectTimeout: 5 }, RangeError, /unknown option "connectTimeout"/],
+    [serverOptions, { hostInterface: 0 }, TypeError, /"hostInterface"/],
   ];
-  for (const [make, given, pattern] of bad) {
-    it(`refuses ${JSON.stringify(given)} with a message naming it`, () => {
-      expect(() => make(HOST, given)).to.throw(Error, pattern);
+  for (const [make, given, Kind, pattern] of bad) {
+    it(`refuses ${JSON.stringify(given)} with a ${Kind.name} naming it`, () => {
+      expect(() => make(HOST, given)).to.throw(Kind, pattern);
     });
   }
+  it("0 means no limit for the count limits", () => {
+    expect(clientOptions(HOST, { maxUnsentMessages: 0, maxBadMessages: 0 })).to.include({ maxUnsentMessages: 0, maxBadMessages: 0 });
+  });
 });

@@ -68,3 +68,15 @@ export const headers = [
 export function hex(bytes) {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(" ");
 }
+
+/** A framed message: header then payload (a Uint8Array). One definition for every test. */
+export { frame } from "./scenarios/util.js";
+
+/** A seeded generator: random(n) gives an integer in [0, n). Tests that shuffle use it, so a failure repeats. */
+export function seeded(seed) {
+  let s = seed >>> 0 || 1;
+  return (n) => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return Math.floor((s / 2 ** 32) * n);
+  };
+}

@@ -1,14 +1,8 @@
-// The framing decoder alone (SPEC §5): any chunking, exact headers, the size limit.
+// The frame format alone (docs/protocol.md "Framing"): exact headers, any chunking, the size
+// limit, and memory that grows only with the bytes that arrive.
 import { expect } from "chai";
-import { FrameDecoder, FrameSizeError, headerLength, writeHeaderBefore } from "../dist/modules/socket/framing.js";
-import { headers, hex } from "./fixtures.js";
-
-function frame(payload) {
-  const out = new Uint8Array(5 + payload.length);
-  out.set(payload, 5);
-  const start = writeHeaderBefore(out, 5, payload.length);
-  return out.subarray(start);
-}
+import { FrameDecoder, FrameSizeError, headerLength, writeHeader } from "../dist/modules/socket/framing.js";
+import { frame, headers, hex, seeded } from "./fixtures.js";
 
 function concat(parts) {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -17,14 +11,13 @@ function concat(parts) {
   return out;
 }
 
-/** Feeds `stream` cut at `cuts`; returns the payloads emitted, as hex. */
-function decode(stream, cuts, max = 1 << 20) {
-  const d = new FrameDecoder(max);
+/** Feeds `stream` cut at `cuts` into a decoder over a receive buffer of `rx` bytes; returns the payloads emitted, as hex. */
+function decode(stream, cuts, { max = 1 << 20, rx = 64 } = {}) {
+  const d = new FrameDecoder(new Uint8Array(rx), max);
   const out = [];
   let start = 0;
   for (const end of [...cuts, stream.length]) {
-    const chunk = stream.slice(start, end); // a fresh buffer, as a socket read gives
-    d.push(chunk, 0, chunk.length, (bytes, s, e) => { out.push(hex(bytes.subarray(s, e))); return true; });
+    d.push(stream, start, end, (bytes, s, e) => { out.push(hex(bytes.subarray(s, e))); return true; });
     start = end;
   }
   expect(d.pendingBytes).to.equal(0);
@@ -33,12 +26,12 @@ function decode(stream, cuts, max = 1 << 20) {
 
 const payload = (n, seed = 1) => Uint8Array.from({ length: n }, (_, i) => (i * 7 + seed) & 0xff);
 
-describe("frame headers (SPEC §5)", () => {
+describe("frame headers", () => {
   for (const { length, header } of headers) {
     it(`payload of ${length} bytes → ${hex(header)}`, () => {
       const bytes = new Uint8Array(5);
-      const start = writeHeaderBefore(bytes, 5, length);
-      expect(hex(bytes.subarray(start))).to.equal(hex(header));
+      expect(writeHeader(bytes, 0, length)).to.equal(header.length);
+      expect(hex(bytes.subarray(0, header.length))).to.equal(hex(header));
       expect(headerLength(length)).to.equal(header.length);
     });
   }
@@ -46,9 +39,7 @@ describe("frame headers (SPEC §5)", () => {
   it("decodes each boundary length from a single chunk", () => {
     for (const { length } of headers) {
       const p = payload(length);
-      const got = decode(frame(p), []);
-      expect(got.length).to.equal(1);
-      expect(got[0]).to.equal(hex(p));
+      expect(decode(frame(p), [])).to.deep.equal([hex(p)]);
     }
   });
 });
@@ -67,30 +58,79 @@ describe("FrameDecoder", () => {
     for (let a = 1; a < stream.length; a++) expect(decode(stream, [a]), `cut at ${a}`).to.deep.equal(expected);
   });
 
-  it("emits each message once, split at every pair of offsets (around the headers)", () => {
-    const small = concat([payload(2), payload(255, 4), payload(1)].map(frame));
-    const want = [hex(payload(2)), hex(payload(255, 4)), hex(payload(1))];
-    for (let a = 0; a <= small.length; a++)
-      for (let b = a; b <= small.length; b++) expect(decode(small, [a, b])).to.deep.equal(want);
+  it("emits each message once, split at every pair of offsets around the headers", () => {
+    // every cut within 3 bytes of a header's start or end, in pairs: the cases a header split can hit
+    const near = new Set();
+    let at = 0;
+    for (const m of messages) {
+      const h = headerLength(m.length);
+      for (const edge of [at, at + h]) for (let d = -3; d <= 3; d++) if (edge + d > 0 && edge + d < stream.length) near.add(edge + d);
+      at += h + m.length;
+    }
+    const cuts = [...near].sort((a, b) => a - b);
+    for (const a of cuts) for (const b of cuts) if (b > a) expect(decode(stream, [a, b]), `cut at ${a},${b}`).to.deep.equal(expected);
   });
 
   it("emits many messages from one chunk, in order", () => {
     const many = Array.from({ length: 500 }, (_, i) => payload(i % 300, i));
-    expect(decode(concat(many.map(frame)), [])).to.deep.equal(many.map(hex));
+    expect(decode(concat(many.map(frame)), [], { rx: 4096 })).to.deep.equal(many.map(hex));
   });
 
-  it("survives random chunking of a long stream", () => {
+  it("survives random chunking of a long stream, over small and large receive buffers (seeded)", () => {
+    const random = seeded(7);
     const many = Array.from({ length: 200 }, (_, i) => payload((i * 37) % 700, i));
     const all = concat(many.map(frame));
     for (let round = 0; round < 20; round++) {
       const cuts = [];
-      for (let at = 0; at < all.length; at += 1 + Math.floor(Math.random() * 400)) if (at) cuts.push(at);
-      expect(decode(all, cuts)).to.deep.equal(many.map(hex));
+      for (let at = 0; at < all.length; at += 1 + random(400)) if (at) cuts.push(at);
+      expect(decode(all, cuts, { rx: [5, 16, 64, 1024][round % 4] }), `round ${round}`).to.deep.equal(many.map(hex));
     }
   });
 
+  it("collects a message that fits the receive buffer in the receive buffer itself (nothing allocated)", () => {
+    const rx = new Uint8Array(32);
+    const d = new FrameDecoder(rx, 1000);
+    const f = concat([frame(payload(20)), frame(payload(10, 2))]);
+    const seen = [];
+    d.push(f, 0, 7, () => true);
+    d.push(f, 7, f.length, (bytes, s, e, own) => { seen.push([bytes.buffer === rx.buffer, own, hex(bytes.subarray(s, e))]); return true; });
+    expect(seen).to.deep.equal([[true, false, hex(payload(20))], [true, false, hex(payload(10, 2))]]);
+  });
+
+  it("reads a large payload into its own buffer, which grows with what arrives, and hands it over as its own", () => {
+    const d = new FrameDecoder(new Uint8Array(16), 1 << 20);
+    const f = frame(payload(1000));
+    d.push(f, 0, 16, () => true);
+    expect(d.target.length).to.equal(22); // 11 bytes of payload are here: a buffer of max(2 × 11, 16)
+    expect(d.pendingBytes).to.equal(16);
+    let got = null;
+    for (let at = 16; at < f.length;) {
+      const n = Math.min(d.room, f.length - at);
+      d.target.set(f.subarray(at, at + n), d.targetStart); // straight into the payload's buffer
+      at += n;
+      d.filled(n, (bytes, s, e, own) => { got = { bytes, s, e, own }; return true; });
+    }
+    expect(got.own).to.equal(true);
+    expect(got.bytes.length).to.equal(1000);
+    expect(hex(got.bytes)).to.equal(hex(payload(1000)));
+    expect(d.target.length).to.equal(16); // back to the receive buffer
+  });
+
+  it("commits no more than a receive buffer for a header alone, whatever it announces", () => {
+    const d = new FrameDecoder(new Uint8Array(1024), 64 * 1024 * 1024);
+    const header = Uint8Array.of(0xff, 0x03, 0xff, 0xff, 0xff, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10); // 64 MiB - 1, then 10 bytes
+    d.push(header, 0, header.length, () => true);
+    expect(d.target.length).to.be.at.most(1024);
+    expect(d.pendingBytes).to.equal(15);
+  });
+
+  it("filled() refuses more bytes than there is room for", () => {
+    const d = new FrameDecoder(new Uint8Array(8), 100);
+    expect(() => d.filled(9, () => true)).to.throw(RangeError, /room for 8/);
+  });
+
   it("reports the bytes of a message cut short", () => {
-    const d = new FrameDecoder(1000);
+    const d = new FrameDecoder(new Uint8Array(64), 1000);
     const f = frame(payload(300));
     d.push(f, 0, 3, () => true);
     expect(d.pendingBytes).to.equal(3); // 0xff and two length bytes
@@ -100,16 +140,17 @@ describe("FrameDecoder", () => {
     expect(d.pendingBytes).to.equal(0);
   });
 
-  it("stops when the sink says so, and goes on from there", () => {
-    const d = new FrameDecoder(100);
-    const two = concat([frame(payload(2)), frame(payload(3))]);
+  it("stops when the sink says so; the decoder is consistent for what follows", () => {
+    const d = new FrameDecoder(new Uint8Array(64), 100);
+    const three = concat([frame(payload(2)), frame(payload(3)), frame(payload(4))]);
     const seen = [];
-    expect(d.push(two, 0, two.length, (b, s, e) => { seen.push(e - s); return false; })).to.equal(false);
-    expect(seen).to.deep.equal([2]);
+    expect(d.push(three, 0, three.length, (b, s, e) => { seen.push(e - s); return e - s !== 3; })).to.equal(false);
+    expect(seen).to.deep.equal([2, 3]);
+    expect(d.pendingBytes).to.equal(5); // the third message, still in the buffer
   });
 
   it("refuses a header over maxMessageSize before allocating, and stays failed", () => {
-    const d = new FrameDecoder(1000);
+    const d = new FrameDecoder(new Uint8Array(64), 1000);
     const huge = Uint8Array.from([0xff, 0x7f, 0xff, 0xff, 0xff]); // 2^31-1 announced
     let called = false;
     expect(() => d.push(huge, 0, 5, () => { called = true; return true; })).to.throw(FrameSizeError, /2147483647 bytes/);
@@ -118,12 +159,12 @@ describe("FrameDecoder", () => {
   });
 
   it("refuses a length beyond a Java int (negative in Cape Code)", () => {
-    const d = new FrameDecoder(Number.MAX_SAFE_INTEGER);
+    const d = new FrameDecoder(new Uint8Array(64), Number.MAX_SAFE_INTEGER);
     expect(() => d.push(Uint8Array.of(0xff, 0x80, 0, 0, 0), 0, 5, () => true)).to.throw(FrameSizeError);
   });
 
   it("accepts a message exactly at the limit, refuses one byte more", () => {
-    expect(decode(frame(payload(10)), [], 10)).to.deep.equal([hex(payload(10))]);
-    expect(() => decode(frame(payload(11)), [], 10)).to.throw(FrameSizeError, /11 bytes/);
+    expect(decode(frame(payload(10)), [], { max: 10 })).to.deep.equal([hex(payload(10))]);
+    expect(() => decode(frame(payload(11)), [], { max: 10 })).to.throw(FrameSizeError, /11 bytes/);
   });
 });

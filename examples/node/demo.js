@@ -4,6 +4,7 @@
 //   client ── json {"cmd": "scale", ...} ──▶ server
 //   client ◀── doubles, framed ──────────── server (scaled samples, one message per send)
 //   client ── numbers narrowed to int ──────▶ a second server (receiveType "int")
+//   client ── 2000 × 4 KiB, paced by "drain" ▶ a third server (send() says when the queue is full)
 
 import { SocketClient, SocketServer, supportedReceiveTypes, supportedSendTypes } from "accessor-socket";
 
@@ -67,9 +68,44 @@ function narrowing() {
     });
     client.on("close", () => {
       ints.stop();
-      log("demo", "done");
+      paced();
     });
     client.open();
   });
   ints.start();
+}
+
+// A sender faster than the network: send() returns false once the queue is full (an "error" says
+// why), and "drain" says when to go on. Memory stays bounded by maxUnsentBytes.
+function paced() {
+  const COUNT = 2000;
+  const block = new Uint8Array(4096).fill(0x5a);
+  const sink = new SocketServer({ port: 0, rawBytes: false, receiveType: "image" });
+  let received = 0;
+  sink.on("connection", (socket) => socket.on("data", () => {
+    if (++received === COUNT) socket.close();
+  }));
+  sink.on("listening", (port) => {
+    const client = new SocketClient(port, "127.0.0.1", { rawBytes: false, sendType: "image", maxUnsentBytes: 64 * 1024 });
+    let sent = 0;
+    let drains = 0;
+    let most = 0;
+    const pump = () => {
+      while (sent < COUNT && client.bufferedAmount + block.length + 5 <= client.options.maxUnsentBytes && client.send(block)) sent++;
+      most = Math.max(most, client.bufferedAmount);
+    };
+    client.on("open", pump);
+    client.on("drain", () => {
+      drains++;
+      pump();
+    });
+    client.on("error", (message) => log("client", "error:", message));
+    client.on("close", () => {
+      log("client", `sent ${sent} × 4 KiB paced by ${drains} "drain" events, at most ${most} bytes queued; the server got ${received}`);
+      sink.stop();
+      log("demo", "done");
+    });
+    client.open();
+  });
+  sink.start();
 }

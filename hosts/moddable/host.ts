@@ -34,8 +34,9 @@ export const moddableHost: Host = Object.freeze({
   decodeUTF8: (bytes: Uint8Array) => new TextDecoder().decode(bytes),
   report: (message: string) => trace(`${message}\n`),
   defaults: Object.freeze({
-    receiveBufferSize: 1460, // one TCP segment (lwIP MSS 1436 on the ESP32 build)
-    sendBufferSize: 1460,
-    maxMessageSize: 16384,
+    receiveBufferSize: 1024, // 8 connections at the defaults fit 64 KiB: see README "Buffers and RAM"
+    sendBufferSize: 1024,
+    maxMessageSize: 4096,
+    maxUnsentBytes: 1024, // what the send buffer holds: nothing waits outside it by default
   }),
 });

@@ -27,6 +27,7 @@ export const nodeHost: Host = Object.freeze({
   defaults: Object.freeze({
     receiveBufferSize: 65536, // Cape Code's default; RAM is plentiful here
     sendBufferSize: 65536,
-    maxMessageSize: 64 * 1024 * 1024,
+    maxMessageSize: 16 * 1024 * 1024, // a header alone commits no more than a receive buffer; see README
+    maxUnsentBytes: 16 * 1024 * 1024,
   }),
 });

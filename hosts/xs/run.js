@@ -1,6 +1,7 @@
 // Runs scenarios inside XS. Stages the compiled module the way Moddable resolves it — a file
-// literally named after each bare specifier, in the directory xsnap runs in: `socket` (the XS
-// host binding over dist/modules/socket/*.js, the very files the Node build emits),
+// literally named after each bare specifier, in the directory xsnap runs in: `socket` (the
+// Moddable binding itself, hosts/moddable/, over dist/modules/socket/*.js, the very files the
+// Node build emits),
 // `embedded:io/socket/tcp`, `embedded:io/socket/listener`, `timer`, `time`, `net`,
 // `text/encoder`, `text/decoder` (the simulated platform, hosts/xs/sim/) — hardens every export
 // of "socket" as a preload would freeze it, runs the scenarios and reads one result line per
@@ -31,7 +32,7 @@ export function scenarioFiles() {
 const SPECIFIERS = {
   // Inside a module loaded by a bare specifier, xsnap resolves "./x" against the specifier, not
   // the file: these forwarders use bare, directory-relative paths.
-  socket: 'export * from "hosts/xs/socket.js";\n',
+  socket: 'export * from "hosts/moddable/socket.js";\n', // the Moddable binding itself
   "embedded:io/socket/tcp": 'export { TCP as default } from "hosts/xs/sim/net.js";\n',
   "embedded:io/socket/listener": 'export { Listener as default } from "hosts/xs/sim/net.js";\n',
   timer: 'export { default } from "hosts/xs/sim/timer.js";\n',
@@ -71,6 +72,7 @@ export function stage(dir, { mutate } = {}) {
     }
   }
   copyJs(path.join(XS_JS, "hosts/xs"), path.join(dir, "hosts/xs"));
+  copyJs(path.join(XS_JS, "hosts/moddable"), path.join(dir, "hosts/moddable"));
   fs.mkdirSync(path.join(dir, "scenarios"));
   for (const name of fs.readdirSync(SCENARIOS))
     if (name.endsWith(".js") && name !== "node-env.js") fs.copyFileSync(path.join(SCENARIOS, name), path.join(dir, "scenarios", name));

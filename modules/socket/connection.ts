@@ -1,60 +1,79 @@
-// The connection engine: one ECMA-419 TCP socket at a time. Reads into a preallocated buffer and
-// decodes; encodes each send() once and writes no more than the socket says is writable, keeping
-// the rest in a bounded queue (backpressure, order kept); the idle and connect timers; one error
-// path; an idempotent close. It reports to its owner (the public class), which emits the events.
+// The connection engine: one state machine for one connection, a client's or an accepted one.
+// Connects (resolving the name, retrying), reads into the receive buffer and decodes, encodes each
+// send() into the send queue and writes no more than the socket says is writable (backpressure,
+// order kept), runs the connect, idle and close timers, and has one error path and an idempotent
+// close. Events go to its owner (the public object, an EventEmitter); every event that a call of
+// the user's causes is deferred to one timer, which close() never has to cancel: what it holds is
+// what the contract says must still be delivered (errors of earlier calls, then "close").
 
-import { CodecError, decodeMessage, Encoder, RawDecoder, viewOf } from "./codec.js";
-import { FrameDecoder, FrameSizeError } from "./framing.js";
+import { CodecError, Encoder, MessageDecoder, RawDecoder } from "./codec.js";
+import { FrameDecoder, FrameSizeError, HEADER_MAX } from "./framing.js";
 import type { Host, TCPConstructor, TCPSocket } from "./host.js";
 import type { CommonOptions } from "./options.js";
-import { typeInfo, type TypeInfo } from "./types.js";
+import { QueueFullError, SendQueue } from "./queue.js";
+import { typeInfo } from "./types.js";
 
+/** The public object the events are emitted on. */
 export interface ConnectionOwner {
-  connected(): void; // first writable: emit "open"
-  connectFailed(reason: string): void; // before "open": the owner may retry
-  data(value: unknown): void;
-  error(message: string): void;
-  closed(): void; // emit "close" (once)
+  emit(event: string, a?: unknown, b?: unknown): boolean;
+  /** After "close" was emitted: drop listeners, leave the server's list. */
+  afterClose(): void;
 }
 
 export interface ConnectionSettings extends CommonOptions {
+  connectTimeout: number; // ms, 0 = none
   discardMessagesBeforeOpen: boolean;
-  connectTimeout: number;
+  reconnectAttempts: number;
+  reconnectInterval: number; // ms
 }
 
-// States (numbers: STYLE item 3).
-const IDLE = 0; // no socket: before connect, between attempts
-const CONNECTING = 1; // socket made, waiting for its first onWritable
+// States (numbers, not strings).
+const NEW = 0; // a client before open()
+const CONNECTING = 1; // resolving, connecting, or waiting to retry
 const OPEN = 2;
-const CLOSING = 3; // close() asked; flushing what is queued
-const CLOSED = 4;
+const CLOSING = 3; // flushing what is queued, then closing
+const CLOSED = 4; // closed, or failed to connect: final
 
-const CLOSE_FLUSH_STALL = 10000; // ms without write progress before close() gives up flushing
+const CLOSE_FLUSH_STALL = 10000; // ms without write progress before a close gives up flushing
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+interface Pending {
+  event: string;
+  message: string;
+  code: string;
+  count: number; // the same error this many times in a row
+}
 
 export class Connection {
   #host: Host;
   #owner: ConnectionOwner;
   #settings: ConnectionSettings;
-  #TCP: TCPConstructor;
-  #state = IDLE;
+  #TCP: TCPConstructor | undefined;
+  #state = NEW;
   #socket: TCPSocket | null = null;
   #writable = 0;
-  #queue: Uint8Array[] = []; // encoded messages not (fully) written, in order
-  #queueOffset = 0; // bytes of #queue[0] already written
-  #queued = 0; // bytes in #queue not yet written: bufferedAmount, kept as a count (it is read per send)
-  #rx: Uint8Array; // the receive buffer, receiveBufferSize bytes
+  #queue: SendQueue;
+  #drainOwed = false; // something waited: "drain" is due when the queue empties
+  #rx: Uint8Array;
+  #readView: Uint8Array | null = null; // the view the last read went into, reused while the range is the same
   #encoder: Encoder;
-  #receiveType: TypeInfo;
+  #messages: MessageDecoder;
   #frames: FrameDecoder | null;
   #raw: RawDecoder | null;
+  #badMessages = 0;
+  #name = ""; // client: the host name to connect to
+  #port = 0;
+  #attempts = 0;
+  #lookup = 0; // generation of the name lookup in flight: a stale answer is ignored
   #connectTimer: unknown = undefined;
+  #retryTimer: unknown = undefined;
   #idleTimer: unknown = undefined;
   #closeTimer: unknown = undefined;
+  #notifyTimer: unknown = undefined;
+  #pending: Pending[] = [];
   #lastActivity = 0;
   #unreadAtOpen = 0; // bytes announced while still connecting
-  #errors: string[] = []; // deferred error messages, see #notify()
-  #closePending = false;
-  #notifyTimer: unknown = undefined;
   #remoteAddress: string | undefined = undefined;
   #remotePort: number | undefined = undefined;
 
@@ -63,11 +82,14 @@ export class Connection {
     this.#owner = owner;
     this.#settings = settings;
     this.#TCP = settings.tcp ?? host.TCP;
-    this.#rx = new Uint8Array(settings.receiveBufferSize);
-    this.#encoder = new Encoder(typeInfo(settings.sendType)!, host, settings.sendBufferSize);
-    this.#receiveType = typeInfo(settings.receiveType)!;
-    this.#frames = settings.rawBytes ? null : new FrameDecoder(settings.maxMessageSize);
-    this.#raw = settings.rawBytes ? new RawDecoder(this.#receiveType, host, settings.emitBatchDataAsAvailable) : null;
+    this.#rx = new Uint8Array(settings.rawBytes ? settings.receiveBufferSize : Math.max(settings.receiveBufferSize, HEADER_MAX)); // a long header fits
+    const sendType = typeInfo(settings.sendType)!;
+    const receiveType = typeInfo(settings.receiveType)!;
+    this.#encoder = new Encoder(sendType, host);
+    this.#queue = new SendQueue(settings.sendBufferSize, settings.maxUnsentMessages, settings.maxUnsentBytes);
+    this.#messages = new MessageDecoder(receiveType, host);
+    this.#frames = settings.rawBytes ? null : new FrameDecoder(this.#rx, settings.maxMessageSize);
+    this.#raw = settings.rawBytes ? new RawDecoder(receiveType, host, settings.emitBatchDataAsAvailable) : null;
   }
 
   get remoteAddress(): string | undefined {
@@ -78,77 +100,75 @@ export class Connection {
     return this.#remotePort;
   }
 
-  /** Bytes waiting to be written. */
+  /** Bytes sent but not yet written to the network. */
   get bufferedAmount(): number {
-    return this.#queued;
+    return this.#queue.bytes;
   }
 
-  /** The TCP class to connect or adopt with, unless the options name one (TLS: see Host.secure). */
+  /** close() was called, or the connection ended: nothing more is sent. */
+  get closed(): boolean {
+    return this.#state >= CLOSING;
+  }
+
+  /** Before open()/adopt(): the TCP class to use unless the options name one (TLS). */
   useTransport(TCP: TCPConstructor): void {
     if (this.#settings.tcp === undefined) this.#TCP = TCP;
   }
 
-  /** Starts one connection attempt (client). The owner hears connected() or connectFailed(). */
-  connect(address: string, port: number): void {
-    if (this.#state !== IDLE) return;
+  /** Client: connects to `name` (an IP literal, "localhost" or a name to resolve), retrying as set. Returns false if not NEW. */
+  open(name: string, port: number): boolean {
+    if (this.#state !== NEW) return false;
     this.#state = CONNECTING;
-    this.#remoteAddress = address;
-    this.#remotePort = port;
-    try {
-      this.#socket = this.#open({ address, port });
-    } catch (e) {
-      this.#state = IDLE;
-      this.#defer(() => this.#owner.connectFailed((e as Error).message));
-      return;
-    }
-    if (this.#settings.connectTimeout > 0) {
-      this.#connectTimer = this.#host.setTimer(() => {
-        this.#connectTimer = undefined;
-        this.#attemptFailed(`timed out after ${this.#settings.connectTimeout} ms`);
-      }, this.#settings.connectTimeout);
-    }
+    this.#name = name;
+    this.#port = port;
+    this.#attempt();
+    return true;
   }
 
-  /** Takes over an accepted socket (server side): open at once. */
+  /** Server side: takes over an accepted socket; open at once. */
   adopt(from: TCPSocket, TCP?: TCPConstructor): void {
     this.#remoteAddress = from.remoteAddress;
     this.#remotePort = from.remotePort;
-    this.#TCP = this.#settings.tcp ?? TCP ?? (from.constructor as TCPConstructor);
-    this.#socket = this.#open({ from });
+    if (this.#settings.tcp === undefined) this.#TCP = TCP ?? (from.constructor as TCPConstructor);
+    this.#socket = this.#newSocket({ from });
     this.#state = OPEN;
     this.#startIdleTimer();
   }
 
-  send(value: unknown): void {
+  /** Returns whether the message was written or queued; if not, an "error" follows. */
+  send(value: unknown): boolean {
     if (this.#state >= CLOSING) {
-      this.#deferError(`Socket is closed: cannot send ${this.#settings.sendType}`);
-      return;
+      this.#later("error", `Socket is closed: cannot send ${this.#settings.sendType}`, "ECLOSED");
+      return false;
     }
-    const discarding = this.#state !== OPEN && this.#settings.discardMessagesBeforeOpen;
-    // A message that can only be queued is encoded where it will wait (see Encoder): no copy.
-    const limit = this.#settings.maxUnsentMessages;
-    const queueing = !discarding && (this.#state !== OPEN || this.#queue.length > 0 || this.#writable === 0) && !(limit > 0 && this.#queue.length >= limit);
-    let bytes: Uint8Array;
+    const queue = this.#queue;
+    let n: number;
     try {
-      bytes = this.#encoder.encode(value, !this.#settings.rawBytes, queueing);
+      n = queue.stage(this.#encoder, value, !this.#settings.rawBytes);
     } catch (e) {
-      if (!(e instanceof CodecError)) throw e;
-      this.#deferError(e.message);
-      return;
+      if (!(e instanceof CodecError || e instanceof QueueFullError)) throw e;
+      this.#later("error", e.message, e.code);
+      return false;
     }
-    if (discarding) return;
-    if (this.#state === OPEN && this.#queue.length === 0) {
-      const written = this.#write(bytes);
-      if (written === bytes.length) return;
-      if (this.#state !== OPEN) return; // the write failed and closed us
-      bytes = bytes.subarray(written);
+    if (this.#state !== OPEN && this.#settings.discardMessagesBeforeOpen) return true; // checked, encoded, dropped
+    const direct = this.#state === OPEN && queue.length === 0 ? Math.min(n, this.#writable) : 0;
+    if (direct < n && !queue.canWait(n - direct)) { // refused whole: no part of it is written
+      this.#later("error", queue.refusal(n - direct).message, "EQUEUEFULL");
+      return false;
     }
-    if (limit > 0 && this.#queue.length >= limit) {
-      this.#deferError(`Too many unsent messages (maxUnsentMessages is ${limit}): message not sent`);
-      return;
+    if (direct > 0) {
+      this.#write(queue.staged(0));
+      if (this.#state !== OPEN) return false; // the write failed and closed us
+      if (direct === n) return true;
     }
-    this.#queue.push(queueing ? bytes : bytes.slice()); // else a copy: the encoder reuses its scratch, the caller its buffer
-    this.#queued += bytes.length;
+    queue.keep(direct);
+    this.#drainOwed = true;
+    return true;
+  }
+
+  /** An "error" about a call of the user's, deferred like the others. */
+  deferError(message: string, code: string): void {
+    this.#later("error", message, code);
   }
 
   /** Flushes what is queued, then closes; "close" follows once. Before open it cancels. */
@@ -159,16 +179,74 @@ export class Connection {
       this.#armCloseTimer();
       return;
     }
-    this.#finish(null);
+    this.#finish(null, "");
+  }
+
+  // --- connecting (client) ---
+
+  #attempt(): void {
+    const name = this.#name;
+    if (IPV4.test(name) || name.includes(":")) { // an IP literal (IPv6 where the host's TCP takes it)
+      this.#connect(name);
+      return;
+    }
+    if (name === "localhost") {
+      this.#connect("127.0.0.1");
+      return;
+    }
+    const lookup = ++this.#lookup;
+    this.#host.resolve(name, (address, reason) => {
+      if (lookup !== this.#lookup || this.#state !== CONNECTING) return; // closed meanwhile
+      if (address) this.#connect(address);
+      else this.#attemptFailed(`cannot resolve "${name}"${reason ? `: ${reason}` : ""}`);
+    });
+  }
+
+  #connect(address: string): void {
+    this.#remoteAddress = address;
+    this.#remotePort = this.#port;
+    try {
+      this.#socket = this.#newSocket({ address, port: this.#port });
+    } catch (e) {
+      this.#attemptFailed((e as Error).message);
+      return;
+    }
+    const ms = this.#settings.connectTimeout;
+    if (ms > 0) {
+      this.#connectTimer = this.#host.setTimer(() => {
+        this.#connectTimer = undefined;
+        this.#attemptFailed(`timed out after ${ms} ms`);
+      }, ms);
+    }
+  }
+
+  // One attempt failed: retry after reconnectInterval, or give up with an "error" and no "close".
+  #attemptFailed(reason: string): void {
+    this.#host.clearTimer(this.#connectTimer);
+    this.#connectTimer = undefined;
+    this.#dropSocket();
+    if (this.#attempts < this.#settings.reconnectAttempts) {
+      this.#attempts++;
+      this.#retryTimer = this.#host.setTimer(() => {
+        this.#retryTimer = undefined;
+        if (this.#state === CONNECTING) this.#attempt();
+      }, this.#settings.reconnectInterval);
+      return;
+    }
+    const tries = this.#attempts + 1;
+    this.#stop();
+    this.#later("error", `Failed to connect to ${this.#name}:${this.#port} after ${tries} attempt${tries > 1 ? "s" : ""}: ${reason}`, "ECONNECT");
   }
 
   // --- socket callbacks ---
 
-  #open(endpoint: { address: string; port: number } | { from: TCPSocket }): TCPSocket {
+  #newSocket(endpoint: { address: string; port: number } | { from: TCPSocket }): TCPSocket {
+    const TCP = this.#TCP;
+    if (TCP === undefined) throw new Error(`the ${this.#host.name} host has no TCP: pass one as the option "tcp"`);
     const self = this;
     let socket: TCPSocket | null = null;
     // Callbacks are ignored once this socket is no longer ours (closed, replaced by a retry).
-    socket = new this.#TCP({
+    socket = new TCP({
       ...endpoint,
       nodelay: this.#settings.noDelay,
       noDelay: this.#settings.noDelay,
@@ -193,14 +271,14 @@ export class Connection {
       this.#connectTimer = undefined;
       this.#state = OPEN;
       this.#startIdleTimer();
-      this.#owner.connected(); // "open" handlers run before the queue is flushed (SPEC §7)
+      this.#owner.emit("open"); // "open" handlers run before the queue is flushed
       if (this.#state !== OPEN && this.#state !== CLOSING) return; // closed by a handler
       const unread = this.#unreadAtOpen;
       this.#unreadAtOpen = 0;
       if (unread > 0) this.#onReadable(unread); // onReadable will not fire again for these bytes
       if (this.#state !== OPEN && this.#state !== CLOSING) return; // closed by a handler
     }
-    if (this.#flush() && this.#state === CLOSING && this.#queue.length === 0) this.#finish(null);
+    this.#flush();
   }
 
   #onReadable(count: number): void {
@@ -214,32 +292,29 @@ export class Connection {
       return;
     }
     this.#touch();
+    const frames = this.#frames;
     const rx = this.#rx;
     let remaining = count;
     while (remaining > 0 && this.#state === OPEN && this.#socket === socket) {
-      // The rest of a payload that spans reads, if a receive buffer's worth or more, is read
-      // straight into its own buffer (no copy, fewer reads).
-      const frames = this.#frames;
-      const room = frames ? frames.bodyRoom() : null;
-      const body = room !== null && room.length >= rx.length ? room : null;
-      const into = body ?? rx;
-      const view = remaining >= into.length ? into : into.subarray(0, remaining);
+      const target = frames ? frames.target : rx;
+      const at = frames ? frames.targetStart : 0;
+      const room = frames ? frames.room : rx.length;
       let n: number;
       try {
-        n = socket.read(view) ?? 0;
+        n = socket.read(this.#view(target, at, room < remaining ? room : remaining)) ?? 0;
       } catch (e) {
-        this.#finish(`Read failed: ${(e as Error).message}`);
+        this.#finish(`Read failed: ${(e as Error).message}`, "EIO");
         return;
       }
       if (n <= 0) break;
       remaining -= n;
       try {
-        if (body) frames!.bodyFilled(n, this.#onMessage);
-        else if (frames) frames.push(rx, 0, n, this.#onMessage);
+        if (frames) frames.filled(n, this.#onMessage);
         else this.#raw!.push(rx, 0, n, this.#onValue);
       } catch (e) {
-        if (!(e instanceof FrameSizeError)) throw e;
-        this.#finish(`${e.message}: closing the connection`);
+        if (e instanceof FrameSizeError) this.#finish(`${e.message}: closing the connection`, e.code);
+        else if (e instanceof RangeError) this.#finish(`No memory for a message announced by the peer (${e.message}): closing the connection`, "ENOMEM");
+        else this.#finish(`Receive failed: ${(e as Error).message}`, "EIO");
         return;
       }
     }
@@ -248,41 +323,55 @@ export class Connection {
   #onMessage = (bytes: Uint8Array, start: number, end: number, own: boolean): boolean => {
     let value: unknown;
     try {
-      value = decodeMessage(this.#receiveType, this.#host, bytes, start, end, own);
+      value = this.#messages.decode(bytes, start, end, own);
     } catch (e) {
       if (!(e instanceof CodecError)) throw e;
-      this.#owner.error(e.message); // one bad message; the connection stays up (SPEC §4–5)
-      return this.#state === OPEN;
+      return this.#badMessage(e);
     }
-    this.#owner.data(value);
+    this.#owner.emit("data", value);
     return this.#state === OPEN;
   };
 
   #onValue = (value: unknown): boolean => {
-    this.#owner.data(value);
+    this.#owner.emit("data", value);
     return this.#state === OPEN;
   };
+
+  // One bad message: an "error", and the connection stays up, unless there were too many.
+  #badMessage(e: CodecError): boolean {
+    this.#owner.emit("error", e.message, e.code);
+    const limit = this.#settings.maxBadMessages;
+    if (limit > 0 && ++this.#badMessages >= limit && this.#state === OPEN)
+      this.#finish(`Closing the connection: ${this.#badMessages} bad messages received (maxBadMessages is ${limit})`, "ETOOMANYBAD");
+    return this.#state === OPEN;
+  }
 
   // Moddable reports a reset and a clean remote close alike, with no argument, after the data was
   // read; a host that knows the reason (Node) passes it, and then a failure is an "error" too.
   #onError(failure?: unknown): void {
-    const reason = failure === undefined ? "" : `: ${failure instanceof Error ? failure.message : String(failure)}`;
     if (this.#state === CONNECTING) {
-      this.#attemptFailed(reason ? `connection failed${reason}` : "connection refused or reset");
+      this.#attemptFailed(failure === undefined ? "connection refused or reset" : `connection failed: ${describe(failure)}`);
       return;
     }
     const lost = this.#frames ? this.#frames.pendingBytes : this.#raw!.pendingBytes;
-    const unsent = this.bufferedAmount;
-    const how = reason ? `Connection failed${reason},` : "Connection closed by the peer";
-    let message: string | null = reason ? `Connection failed${reason}` : null;
-    if (lost > 0) message = `${how} with ${lost} bytes of an incomplete ${this.#frames ? "message" : "element"} lost`;
-    else if (unsent > 0) message = `${how} with ${unsent} bytes not sent`;
-    this.#finish(message);
+    const unsent = this.#queue.bytes;
+    if (failure === undefined && unsent > 0 && lost === 0 && writesAfterPeerClose(this.#TCP)) {
+      // The peer closed its side only: what is queued (replies to what it sent) still goes out.
+      if (this.#state === OPEN) this.#state = CLOSING;
+      this.#armCloseTimer();
+      this.#flush();
+      return;
+    }
+    const how = failure === undefined ? "Connection closed by the peer" : `Connection failed: ${describe(failure)}`;
+    let message: string | null = failure === undefined ? null : how;
+    if (lost > 0) message = `${how}${failure === undefined ? "" : ","} with ${lost} bytes of an incomplete ${this.#frames ? "message" : "element"} lost`;
+    else if (unsent > 0) message = `${how}${failure === undefined ? "" : ","} with ${unsent} bytes not sent`;
+    this.#finish(message, "ECONNLOST");
   }
 
   // --- writing ---
 
-  /** Writes as much of `bytes` as is writable; returns the count written. */
+  /** Writes as much of `bytes` as is writable; returns the count written (0 if the write failed: then closed). */
   #write(bytes: Uint8Array): number {
     const n = bytes.length < this.#writable ? bytes.length : this.#writable;
     if (n === 0) return 0;
@@ -290,75 +379,57 @@ export class Connection {
       const left = this.#socket!.write(n === bytes.length ? bytes : bytes.subarray(0, n));
       this.#writable = typeof left === "number" ? left : this.#writable - n; // Moddable returns what is left
     } catch (e) {
-      this.#finish(`Write failed: ${(e as Error).message}`);
+      this.#finish(`Write failed: ${(e as Error).message}`, "EIO");
       return 0;
     }
     this.#touch();
     return n;
   }
 
-  /**
-   * Writes queued messages while writable; returns false if the socket failed. Messages that lie
-   * end to end in one buffer (encoded in place, see Encoder) go out in one write.
-   */
-  #flush(): boolean {
+  // Writes what waits while writable; then "drain" if the queue emptied, or the close it waited for.
+  #flush(): void {
     const queue = this.#queue;
-    while (queue.length > 0 && this.#writable > 0) {
-      const first = queue[0]!;
-      const start = first.byteOffset + this.#queueOffset;
-      let end = first.byteOffset + first.length;
-      for (let i = 1; i < queue.length && end - start < this.#writable; i++) {
-        const next = queue[i]!;
-        if (next.buffer !== first.buffer || next.byteOffset !== end) break;
-        end += next.length;
-      }
-      const whole = start === first.byteOffset && end === first.byteOffset + first.length;
-      const chunk = whole ? first : viewOf(first, start, end - start);
+    let chunk: Uint8Array | null;
+    while ((chunk = queue.writable(this.#writable)) !== null) {
       const n = this.#write(chunk);
-      if (this.#state === CLOSED) return false;
-      this.#queued -= n;
-      let left = this.#queueOffset + n; // bytes written from the start of queue[0]
-      while (queue.length > 0 && left >= queue[0]!.length) {
-        const message = queue.shift()!;
-        left -= message.length;
-        this.#encoder.done(message); // the socket copied it: its room in the scratch is free
-      }
-      this.#queueOffset = left;
-      if (queue.length === 0) this.#encoder.release(); // the socket copied every kept message
+      if (this.#state === CLOSED) return;
+      queue.consume(n);
       if (this.#state === CLOSING) this.#armCloseTimer(); // progress: restart the stall timer
+      if (n < chunk.length) break;
     }
-    return true;
+    if (queue.length > 0) return;
+    if (this.#state === CLOSING) {
+      this.#finish(null, "");
+    } else if (this.#drainOwed) {
+      this.#drainOwed = false;
+      this.#owner.emit("drain");
+    }
   }
 
   // --- closing ---
 
-  // A failed attempt before open: close this socket; the owner decides whether to retry.
-  #attemptFailed(reason: string): void {
-    this.#host.clearTimer(this.#connectTimer);
-    this.#connectTimer = undefined;
-    this.#dropSocket();
-    this.#state = IDLE;
-    this.#owner.connectFailed(reason);
-  }
-
-  /** Stops everything; nothing fires after this but the owner's error (if any) and close. */
-  #finish(error: string | null): void {
-    if (this.#state === CLOSED) return;
+  // Stops every timer and the socket, and drops what waits; the state is final.
+  #stop(): void {
     this.#state = CLOSED;
-    this.#host.clearTimer(this.#connectTimer);
-    this.#host.clearTimer(this.#idleTimer);
-    this.#host.clearTimer(this.#closeTimer);
-    this.#connectTimer = this.#idleTimer = this.#closeTimer = undefined;
+    this.#lookup++;
+    const host = this.#host;
+    host.clearTimer(this.#connectTimer);
+    host.clearTimer(this.#retryTimer);
+    host.clearTimer(this.#idleTimer);
+    host.clearTimer(this.#closeTimer);
+    this.#connectTimer = this.#retryTimer = this.#idleTimer = this.#closeTimer = undefined;
     this.#dropSocket();
-    this.#queue = [];
-    this.#encoder.release();
-    this.#queueOffset = 0;
-    this.#queued = 0;
+    this.#queue.clear();
     this.#frames?.reset();
     this.#raw?.reset();
-    if (error !== null) this.#errors.push(error);
-    this.#closePending = true;
-    this.#scheduleNotify(); // deferred: close() may be running inside a user's handler (STYLE item 7)
+  }
+
+  /** The one way out: everything stops; then the error (if any) and "close", deferred. */
+  #finish(error: string | null, code: string): void {
+    if (this.#state === CLOSED) return;
+    this.#stop();
+    if (error !== null) this.#later("error", error, code);
+    this.#later("close", "", "");
   }
 
   #dropSocket(): void {
@@ -377,17 +448,23 @@ export class Connection {
   #discard(socket: TCPSocket, count: number): void {
     const rx = this.#rx;
     while (count > 0) {
-      const n = socket.read(count >= rx.length ? rx : rx.subarray(0, count)) ?? 0;
+      const n = socket.read(this.#view(rx, 0, count < rx.length ? count : rx.length)) ?? 0;
       if (n <= 0) return;
       count -= n;
     }
+  }
+
+  #view(target: Uint8Array, at: number, n: number): Uint8Array {
+    const last = this.#readView;
+    if (last !== null && last.buffer === target.buffer && last.byteOffset === target.byteOffset + at && last.length === n) return last;
+    return (this.#readView = at === 0 && n === target.length ? target : target.subarray(at, at + n));
   }
 
   #armCloseTimer(): void {
     this.#host.clearTimer(this.#closeTimer);
     this.#closeTimer = this.#host.setTimer(() => {
       this.#closeTimer = undefined;
-      this.#finish(`Closed with ${this.bufferedAmount} bytes not sent: the peer read nothing for ${CLOSE_FLUSH_STALL / 1000} s`);
+      this.#finish(`Closed with ${this.#queue.bytes} bytes not sent: the peer read nothing for ${CLOSE_FLUSH_STALL / 1000} s`, "ECONNLOST");
     }, CLOSE_FLUSH_STALL);
   }
 
@@ -405,35 +482,50 @@ export class Connection {
       this.#idleTimer = undefined;
       if (this.#state !== OPEN) return;
       const quiet = this.#host.now() - this.#lastActivity;
-      if (quiet >= ms) this.#finish(null); // SPEC §7: idle → "close"
+      if (quiet >= ms) this.#finish(null, ""); // idle → "close"
       else this.#idleTimer = this.#host.setTimer(check, ms - quiet);
     };
     this.#idleTimer = this.#host.setTimer(check, ms);
   }
 
-  // --- deferral ---
+  // --- deferred events ---
 
-  #defer(callback: () => void): void {
-    this.#host.setTimer(callback, 0);
-  }
-
-  #deferError(message: string): void {
-    this.#errors.push(message);
-    this.#scheduleNotify();
-  }
-
-  #scheduleNotify(): void {
+  /**
+   * Defers an event to the one notify timer: events of calls the user made are never emitted from
+   * inside those calls. Errors come out in order (the same error repeated in a row comes out once,
+   * with the count), and "close" last, so that an error of a send() made before "close" still
+   * reaches the listeners that "close" removes.
+   */
+  #later(event: string, message: string, code: string): void {
+    const pending = this.#pending;
+    const last = pending.length > 0 ? pending[pending.length - 1]! : null;
+    if (last !== null && last.event === event && last.message === message && last.code === code) last.count++;
+    else pending.push({ event, message, code, count: 1 });
     if (this.#notifyTimer === undefined) this.#notifyTimer = this.#host.setTimer(() => this.#notify(), 0);
   }
 
-  // Errors of calls the user made, in order, and "close" always last: an error from a send()
-  // made before "close" still reaches the listeners that "close" is about to remove.
   #notify(): void {
     this.#notifyTimer = undefined;
-    while (this.#errors.length > 0) this.#owner.error(this.#errors.shift()!);
-    if (this.#closePending) {
-      this.#closePending = false;
-      this.#owner.closed();
+    const pending = this.#pending;
+    this.#pending = [];
+    let close = false;
+    for (const p of pending) {
+      if (p.event === "close") close = true; // last, whatever was deferred after it
+      else if (p.event === "error") this.#owner.emit("error", p.count > 1 ? `${p.message} (${p.count} times)` : p.message, p.code);
+      else this.#owner.emit(p.event);
+    }
+    if (close) {
+      this.#owner.emit("close");
+      this.#owner.afterClose();
     }
   }
+}
+
+function describe(failure: unknown): string {
+  return failure instanceof Error ? failure.message : String(failure);
+}
+
+// A TCP class may say that it still writes after the peer closed its side (the Node host's does).
+function writesAfterPeerClose(TCP: TCPConstructor | undefined): boolean {
+  return (TCP as { writesAfterPeerClose?: boolean } | undefined)?.writesAfterPeerClose === true;
 }

@@ -1,32 +1,34 @@
 // A small EventEmitter with Node's semantics (Moddable has none): listeners run in the order
 // added; emit() works on a snapshot, so adding or removing listeners while emitting affects
-// only later emits; once() listeners are removed before they run. An "error" nobody listens
-// to is handed to `unhandledError` rather than thrown into the network stack (SPEC §2, §7).
+// only later emits; once() listeners are removed before they run. Two departures, for code that
+// runs inside a network stack: an "error" nobody listens to goes to `unhandledError`, and a
+// listener that throws goes to `listenerFailed` (subclasses report both through their host
+// instead of throwing; the base class rethrows).
 
-export type Listener = (...args: any[]) => void;
+export type ListenerFunction = (...args: any[]) => void;
 
 interface Entry {
-  readonly listener: Listener;
+  readonly listener: ListenerFunction;
   readonly once: boolean;
 }
 
 export class EventEmitter {
   #events = new Map<string, Entry[]>();
 
-  on(event: string, listener: Listener): this {
+  on(event: string, listener: ListenerFunction): this {
     return this.#add(event, listener, false);
   }
 
-  addListener(event: string, listener: Listener): this {
+  addListener(event: string, listener: ListenerFunction): this {
     return this.#add(event, listener, false);
   }
 
-  once(event: string, listener: Listener): this {
+  once(event: string, listener: ListenerFunction): this {
     return this.#add(event, listener, true);
   }
 
   /** Removes the most recently added registration of `listener`, as Node does. */
-  off(event: string, listener: Listener): this {
+  off(event: string, listener: ListenerFunction): this {
     const list = this.#events.get(event);
     if (!list) return this;
     for (let i = list.length - 1; i >= 0; i--) {
@@ -35,7 +37,7 @@ export class EventEmitter {
     return this;
   }
 
-  removeListener(event: string, listener: Listener): this {
+  removeListener(event: string, listener: ListenerFunction): this {
     return this.off(event, listener);
   }
 
@@ -49,20 +51,28 @@ export class EventEmitter {
     return this.#events.get(event)?.length ?? 0;
   }
 
-  listeners(event: string): Listener[] {
+  listeners(event: string): ListenerFunction[] {
     return (this.#events.get(event) ?? []).map((e) => e.listener);
   }
 
   /** Calls the listeners of `event`; returns whether there were any. */
-  emit(event: string, ...args: unknown[]): boolean {
+  emit(event: string, ...args: unknown[]): boolean;
+  emit(event: string, a?: unknown, b?: unknown): boolean {
     const list = this.#events.get(event);
     if (!list) {
-      if (event === "error") this.unhandledError(args[0]);
+      if (event === "error") this.unhandledError(a);
       return false;
     }
+    // Up to two arguments are passed as they are (no array per emit on the data path).
+    const many = arguments.length > 3 ? Array.prototype.slice.call(arguments, 1) : null;
     for (const entry of list) { // `list` is never mutated in place: removal replaces it
       if (entry.once) this.#remove(event, entry);
-      entry.listener.apply(this, args);
+      try {
+        if (many) entry.listener.apply(this, many);
+        else entry.listener.call(this, a, b);
+      } catch (e) {
+        this.listenerFailed(event, e);
+      }
     }
     return true;
   }
@@ -70,6 +80,11 @@ export class EventEmitter {
   /** Where an "error" with no listener goes. Subclasses report it through their host. */
   protected unhandledError(error: unknown): void {
     throw error instanceof Error ? error : new Error(String(error));
+  }
+
+  /** Where an exception thrown by a listener goes. Subclasses report it and go on. */
+  protected listenerFailed(_event: string, error: unknown): void {
+    throw error;
   }
 
   #remove(event: string, entry: Entry): this {
@@ -81,7 +96,7 @@ export class EventEmitter {
     return this;
   }
 
-  #add(event: string, listener: Listener, once: boolean): this {
+  #add(event: string, listener: ListenerFunction, once: boolean): this {
     if (typeof listener !== "function") throw new TypeError(`The listener for "${event}" must be a function`);
     const list = this.#events.get(event);
     const entry = { listener, once };

@@ -1,5 +1,6 @@
-// Message framing (SPEC §5): a length header, then the payload.
-// n < 255 → one byte n; otherwise 0xFF and n as a 4-byte big-endian integer (a Java int).
+// Message framing (docs/protocol.md "Framing"): a length header, then the payload. A length
+// n < 255 takes one byte, n; any other takes 0xFF and n as a 4-byte big-endian integer (a Java
+// int). This file is the whole frame format: the header writer and the decoder.
 
 export const SHORT_LIMIT = 255; // lengths from here on take the long header
 export const HEADER_MAX = 5;
@@ -10,28 +11,18 @@ export function headerLength(n: number): number {
   return n < SHORT_LIMIT ? 1 : HEADER_MAX;
 }
 
-/** Writes the header of an n-byte payload so that it ends at `end`; returns where it starts. */
-export function writeHeaderBefore(bytes: Uint8Array, end: number, n: number): number {
+/** Writes the header of an n-byte payload at bytes[at]; returns its length. */
+export function writeHeader(bytes: Uint8Array, at: number, n: number): number {
   if (n < SHORT_LIMIT) {
-    bytes[end - 1] = n;
-    return end - 1;
+    bytes[at] = n;
+    return 1;
   }
-  const at = end - HEADER_MAX;
   bytes[at] = LONG_MARK;
   bytes[at + 1] = n >>> 24;
   bytes[at + 2] = (n >>> 16) & 0xff;
   bytes[at + 3] = (n >>> 8) & 0xff;
   bytes[at + 4] = n & 0xff;
-  return at;
-}
-
-/** Copies src[start, end) to dest at `at`; a short range byte by byte (no subarray view to allocate). */
-function copyRange(dest: Uint8Array, at: number, src: Uint8Array, start: number, end: number): void {
-  if (end - start < 64) {
-    while (start < end) dest[at++] = src[start++]!;
-  } else {
-    dest.set(src.subarray(start, end), at);
-  }
+  return HEADER_MAX;
 }
 
 /** A header announced a message larger than the receiver allows (or not a valid length). */
@@ -49,129 +40,167 @@ export class FrameSizeError extends Error {
  */
 export type MessageSink = (bytes: Uint8Array, start: number, end: number, own: boolean) => boolean;
 
-// Decoder states (numbers, not strings: STYLE item 3).
-const LENGTH = 0; // waiting for the first header byte
-const LONG_LENGTH = 1; // reading the 4 bytes after 0xFF
-const BODY = 2; // collecting a payload that spans chunks
-const FAILED = 3; // a bad header was seen; nothing more is accepted
+// Decoder states (numbers, not strings).
+const FRAMES = 0; // headers and payloads that fit the receive buffer, collected there
+const BODY = 1; // collecting a payload larger than the receive buffer in a buffer of its own
+const FAILED = 2; // a bad header was seen; nothing more is accepted
 
 /**
- * Splits a byte stream into messages, whatever the chunking. A payload wholly inside one chunk
- * is handed over in place (no copy); one that spans chunks is collected into a buffer of exactly
- * its size, allocated only once its header has been checked against `maxMessageSize`.
+ * Splits a byte stream into messages, whatever the chunking. The bytes go into the decoder's own
+ * space: read `room` bytes (or fewer) into `target` at `targetStart`, then call filled(n).
+ *
+ * A message that fits the receive buffer is handed over where it lies; the unfinished one at the
+ * end of a read is moved to the start of the buffer and completed by the next reads, so that
+ * nothing is allocated for it. A larger payload, once its header was checked against
+ * `maxMessageSize`, is collected in a buffer of its own that grows with the bytes that arrive
+ * (doubling, up to the announced size): a header alone commits no more than a receive buffer.
  */
 export class FrameDecoder {
-  #state = LENGTH;
-  #headerBytes = 0; // long-header bytes still to read
-  #length = 0;
-  #body: Uint8Array | null = null;
-  #filled = 0;
   readonly maxMessageSize: number;
+  #rx: Uint8Array;
+  #state = FRAMES;
+  #head = 0; // in #rx: where the first byte not yet decoded is
+  #tail = 0; // in #rx: the end of the bytes read
+  #length = 0; // BODY: the payload's announced length; FAILED: the bad length
+  #body: Uint8Array | null = null;
+  #filled = 0; // BODY: bytes of #body received
 
-  constructor(maxMessageSize: number) {
+  constructor(receiveBuffer: Uint8Array, maxMessageSize: number) {
+    this.#rx = receiveBuffer;
     this.maxMessageSize = maxMessageSize;
+  }
+
+  /** Where the next bytes go: target[targetStart, targetStart + room). */
+  get target(): Uint8Array {
+    return this.#state === BODY ? this.#body! : this.#rx;
+  }
+
+  get targetStart(): number {
+    return this.#state === BODY ? this.#filled : this.#tail;
+  }
+
+  get room(): number {
+    return this.#state === BODY ? this.#body!.length - this.#filled : this.#rx.length - this.#tail;
   }
 
   /** Bytes of an unfinished message held so far (header included): what a close now would lose. */
   get pendingBytes(): number {
     switch (this.#state) {
-      case LONG_LENGTH: return HEADER_MAX - this.#headerBytes;
+      case FRAMES: return this.#tail - this.#head;
       case BODY: return headerLength(this.#length) + this.#filled;
       default: return 0;
     }
   }
 
-  /** Feeds bytes[start, end). Throws FrameSizeError on a header over the limit. Returns false if the sink stopped it. */
-  push(bytes: Uint8Array, start: number, end: number, sink: MessageSink): boolean {
-    let i = start;
-    while (i < end) {
-      switch (this.#state) {
-        case LENGTH: {
-          const b = bytes[i++]!;
-          if (b === LONG_MARK) {
-            this.#state = LONG_LENGTH;
-            this.#headerBytes = 4;
-            this.#length = 0;
-            continue;
-          }
-          i = this.#begin(b, bytes, i, end, sink);
-          if (i < 0) return false;
-          continue;
+  /**
+   * `n` bytes were put at target[targetStart]: hands every message they complete to `sink`.
+   * Returns false if the sink stopped it. Throws FrameSizeError on a header over the limit, and
+   * RangeError when a buffer for a large payload cannot be allocated.
+   */
+  filled(n: number, sink: MessageSink): boolean {
+    if (n < 0 || n > this.room) throw new RangeError(`filled(${n}): there is room for ${this.room} bytes`);
+    switch (this.#state) {
+      case FRAMES:
+        this.#tail += n;
+        return this.#frames(sink);
+      case BODY: {
+        this.#filled += n;
+        const body = this.#body!;
+        if (this.#filled === this.#length) {
+          this.#body = null;
+          this.#state = FRAMES; // before the sink runs: the decoder is consistent whatever it does
+          return sink(body, 0, body.length, true);
         }
-        case LONG_LENGTH: {
-          this.#length = this.#length * 256 + bytes[i++]!;
-          if (--this.#headerBytes > 0) continue;
-          i = this.#begin(this.#length, bytes, i, end, sink);
-          if (i < 0) return false;
-          continue;
-        }
-        case BODY: {
-          const body = this.#body!;
-          const take = Math.min(end - i, body.length - this.#filled);
-          copyRange(body, this.#filled, bytes, i, i + take);
-          this.#filled += take;
-          i += take;
-          if (this.#filled === body.length && !this.#deliver(sink)) return false;
-          continue;
-        }
-        default:
-          throw new FrameSizeError(this.#length, this.maxMessageSize);
+        if (this.#filled === body.length) this.#grow();
+        return true;
       }
+      default:
+        throw new FrameSizeError(this.#length, this.maxMessageSize);
+    }
+  }
+
+  /** Copies bytes[start, end) in and decodes them (for callers that already hold the bytes). */
+  push(bytes: Uint8Array, start: number, end: number, sink: MessageSink): boolean {
+    while (start < end) {
+      const n = Math.min(this.room, end - start);
+      const target = this.target;
+      const at = this.targetStart;
+      for (let i = 0; i < n; i++) target[at + i] = bytes[start + i]!;
+      start += n;
+      if (!this.filled(n, sink)) return false;
     }
     return true;
   }
 
-  /**
-   * While a payload that spans chunks is being collected: the part of its buffer not filled yet,
-   * so that the next bytes can be read straight into it (then call bodyFilled); else null.
-   */
-  bodyRoom(): Uint8Array | null {
-    return this.#state === BODY ? this.#body!.subarray(this.#filled) : null;
-  }
-
-  /** `n` bytes were put at the start of bodyRoom(); hands the payload over once complete. Returns false if the sink stopped it. */
-  bodyFilled(n: number, sink: MessageSink): boolean {
-    const body = this.#body;
-    if (this.#state !== BODY || body === null || n < 0 || this.#filled + n > body.length)
-      throw new RangeError(`bodyFilled(${n}): no payload being collected has room for that many bytes`);
-    this.#filled += n;
-    return this.#filled < body.length || this.#deliver(sink);
-  }
-
-  // The body is complete: hand it over as its own buffer, and wait for the next header.
-  #deliver(sink: MessageSink): boolean {
-    const body = this.#body!;
-    this.#body = null;
-    this.#state = LENGTH;
-    return sink(body, 0, body.length, true);
-  }
-
   /** Drops any partial message (after an error or a close). */
   reset(): void {
-    this.#state = LENGTH;
+    this.#state = FRAMES;
+    this.#head = this.#tail = 0;
     this.#body = null;
     this.#filled = 0;
     this.#length = 0;
   }
 
-  // A header for n bytes is complete and the payload starts at bytes[i]: hand it over in place if
-  // it is all here, else start collecting it. Returns where to go on, or -1 if the sink stopped.
-  #begin(n: number, bytes: Uint8Array, i: number, end: number, sink: MessageSink): number {
-    if (n > this.maxMessageSize || n > INT_MAX) {
-      this.#state = FAILED;
-      this.#length = n;
-      throw new FrameSizeError(n, this.maxMessageSize);
+  // Decodes the messages in #rx[#head, #tail).
+  #frames(sink: MessageSink): boolean {
+    const rx = this.#rx;
+    for (;;) {
+      const head = this.#head;
+      const available = this.#tail - head;
+      if (available === 0) {
+        this.#head = this.#tail = 0;
+        return true;
+      }
+      const long = rx[head] === LONG_MARK;
+      const header = long ? HEADER_MAX : 1;
+      if (available < header) return this.#keep();
+      const n = long ? ((rx[head + 1]! * 256 + rx[head + 2]!) * 256 + rx[head + 3]!) * 256 + rx[head + 4]! : rx[head]!;
+      if (n > this.maxMessageSize || n > INT_MAX) {
+        this.#state = FAILED;
+        this.#length = n;
+        throw new FrameSizeError(n, this.maxMessageSize);
+      }
+      if (available >= header + n) {
+        const start = head + header;
+        this.#head = start + n; // before the sink runs
+        if (!sink(rx, start, start + n, false)) return false;
+        continue;
+      }
+      if (header + n <= rx.length) return this.#keep();
+      this.#collect(n, head + header);
+      return true;
     }
-    this.#length = n;
-    if (end - i >= n) {
-      this.#state = LENGTH;
-      return sink(bytes, i, i + n, false) ? i + n : -1;
+  }
+
+  // The unfinished message at #head fits the receive buffer: move it to its start.
+  #keep(): boolean {
+    const head = this.#head;
+    if (head > 0) {
+      const rx = this.#rx;
+      const tail = this.#tail;
+      for (let i = head; i < tail; i++) rx[i - head] = rx[i]!;
+      this.#tail = tail - head;
+      this.#head = 0;
     }
-    const body = new Uint8Array(n);
-    copyRange(body, 0, bytes, i, end);
+    return true;
+  }
+
+  // A payload of n bytes, larger than the receive buffer, begins at #rx[from].
+  #collect(n: number, from: number): void {
+    const have = this.#tail - from;
+    const body = new Uint8Array(Math.min(n, Math.max(2 * have, this.#rx.length)));
+    body.set(this.#rx.subarray(from, this.#tail));
+    this.#head = this.#tail = 0;
     this.#body = body;
-    this.#filled = end - i;
+    this.#filled = have;
+    this.#length = n;
     this.#state = BODY;
-    return end;
+  }
+
+  #grow(): void {
+    const body = this.#body!;
+    const next = new Uint8Array(Math.min(this.#length, body.length * 2));
+    next.set(body);
+    this.#body = next;
   }
 }

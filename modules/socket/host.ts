@@ -47,11 +47,12 @@ export interface ListenerOptions {
 }
 export type ListenerConstructor = new (options: ListenerOptions) => ListenerSocket;
 
-/** Buffer sizes a host picks as defaults (SPEC §3: documented per host). */
+/** The sizes a host picks as defaults (documented per host in the README). */
 export interface HostDefaults {
   readonly receiveBufferSize: number;
   readonly sendBufferSize: number;
   readonly maxMessageSize: number;
+  readonly maxUnsentBytes: number;
 }
 
 /** What a host needs to set up TLS for one client or server (the accessor option names). */
@@ -75,8 +76,9 @@ export interface SecureTransport {
 
 export interface Host {
   readonly name: string;
-  readonly TCP: TCPConstructor;
-  readonly Listener: ListenerConstructor;
+  /** Undefined where the platform has no TCP: then the options must name one. */
+  readonly TCP: TCPConstructor | undefined;
+  readonly Listener: ListenerConstructor | undefined;
   setTimer(callback: () => void, ms: number): unknown;
   clearTimer(timer: unknown): void;
   now(): number;

@@ -1,4 +1,7 @@
-// Options of SPEC §3: defaults copied into each instance, every value checked, unknown names refused.
+// The options (README "Options"): defaults copied into each instance, every value checked,
+// unknown names refused. A value of the wrong JavaScript type is a TypeError; one of the right
+// type that is not allowed (out of range, an unknown type name, an unknown option) a RangeError.
+// Sizes are integers ≥ 1; for the count limits (maxUnsentMessages, maxBadMessages) 0 means "no limit".
 
 import type { HostDefaults, ListenerConstructor, TCPConstructor } from "./host.js";
 import { TYPE_NAMES } from "./types.js";
@@ -7,18 +10,20 @@ export interface CommonOptions {
   emitBatchDataAsAvailable: boolean;
   idleTimeout: number; // seconds, 0 = off
   keepAlive: boolean;
-  maxMessageSize: number; // bytes, the largest framed message accepted (SPEC §5)
+  maxMessageSize: number; // bytes, the largest framed message accepted
+  maxBadMessages: number; // bad messages received before the connection is closed; 0 = no limit
   noDelay: boolean;
   rawBytes: boolean;
   receiveBufferSize: number; // bytes preallocated for reading
-  sendBufferSize: number; // bytes preallocated for encoding
+  sendBufferSize: number; // bytes preallocated for encoding and for what waits to be written
   receiveType: string;
   sendType: string;
   sslTls: boolean;
   trustedCACertPath: string;
   pfxKeyCertPath: string;
   pfxKeyCertPassword: string;
-  maxUnsentMessages: number; // 0 = no limit
+  maxUnsentMessages: number; // messages waiting to be written; 0 = no limit
+  maxUnsentBytes: number; // bytes waiting to be written
   tcp: TCPConstructor | undefined; // a TCP class to use instead of the host's (TLS, a simulation)
 }
 
@@ -37,35 +42,30 @@ export interface ServerOptions extends CommonOptions {
   listener: ListenerConstructor | undefined;
 }
 
-type Check = (value: unknown) => boolean;
-const isBoolean: Check = (v) => typeof v === "boolean";
-const isString: Check = (v) => typeof v === "string";
-const isCount: Check = (v) => typeof v === "number" && Number.isInteger(v) && v >= 0;
-const isSize: Check = (v) => typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 0x7fffffff;
-const isDuration: Check = (v) => typeof v === "number" && v >= 0 && v < Infinity;
-const isPort: Check = (v) => typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 65535;
-const isType: Check = (v) => TYPE_NAMES.includes(v as string);
-const isClass: Check = (v) => v === undefined || typeof v === "function";
-const isClientAuth: Check = (v) => v === "none" || v === "request" || v === "required";
-
-// What each check asks for, for the error message.
-const WANTS = new Map<Check, string>([
-  [isBoolean, "a boolean"],
-  [isString, "a string"],
-  [isCount, "an integer ≥ 0"],
-  [isSize, "an integer from 1 to 2147483647"],
-  [isDuration, "a finite number ≥ 0"],
-  [isPort, "an integer from 0 to 65535"],
-  [isType, `one of ${TYPE_NAMES.join(", ")}`],
-  [isClass, "a class (constructor function)"],
-  [isClientAuth, '"none", "request" or "required"'],
-]);
+/** A check: the JavaScript type the value must have, and what of that type is allowed. */
+interface Check {
+  readonly type: "boolean" | "string" | "number" | "function";
+  readonly allowed: (v: never) => boolean;
+  readonly wants: string;
+}
+const check = <T>(type: Check["type"], allowed: (v: T) => boolean, wants: string): Check => Object.freeze({ type, allowed, wants });
+const isBoolean = check("boolean", () => true, "a boolean");
+const isString = check("string", () => true, "a string");
+const isCount = check("number", (v: number) => Number.isInteger(v) && v >= 0, "an integer ≥ 0");
+const isLimit = check("number", (v: number) => Number.isInteger(v) && v >= 0, "an integer ≥ 0 (0: no limit)");
+const isSize = check("number", (v: number) => Number.isInteger(v) && v >= 1 && v <= 0x7fffffff, "an integer from 1 to 2147483647");
+const isDuration = check("number", (v: number) => v >= 0 && v < Infinity, "a finite number ≥ 0");
+const isPort = check("number", (v: number) => Number.isInteger(v) && v >= 0 && v <= 65535, "an integer from 0 to 65535");
+const isType = check("string", (v: string) => TYPE_NAMES.includes(v), `one of ${TYPE_NAMES.join(", ")}`);
+const isClass = check("function", () => true, "a class (constructor function)");
+const isClientAuth = check("string", (v: string) => v === "none" || v === "request" || v === "required", '"none", "request" or "required"');
 
 const COMMON: Readonly<Record<keyof CommonOptions, Check>> = Object.freeze({
   emitBatchDataAsAvailable: isBoolean,
   idleTimeout: isDuration,
   keepAlive: isBoolean,
-  maxMessageSize: isCount,
+  maxMessageSize: isSize,
+  maxBadMessages: isLimit,
   noDelay: isBoolean,
   rawBytes: isBoolean,
   receiveBufferSize: isSize,
@@ -76,7 +76,8 @@ const COMMON: Readonly<Record<keyof CommonOptions, Check>> = Object.freeze({
   trustedCACertPath: isString,
   pfxKeyCertPath: isString,
   pfxKeyCertPassword: isString,
-  maxUnsentMessages: isCount,
+  maxUnsentMessages: isLimit,
+  maxUnsentBytes: isSize,
   tcp: isClass,
 });
 
@@ -103,6 +104,7 @@ function commonDefaults(host: HostDefaults): CommonOptions {
     idleTimeout: 0,
     keepAlive: true,
     maxMessageSize: host.maxMessageSize,
+    maxBadMessages: 10,
     noDelay: true,
     rawBytes: true,
     receiveBufferSize: host.receiveBufferSize,
@@ -114,6 +116,7 @@ function commonDefaults(host: HostDefaults): CommonOptions {
     pfxKeyCertPath: "",
     pfxKeyCertPassword: "",
     maxUnsentMessages: 100,
+    maxUnsentBytes: host.maxUnsentBytes,
     tcp: undefined,
   };
 }
@@ -128,9 +131,11 @@ function merge<T extends object>(owner: string, defaults: T, checks: Record<keyo
     if (!Object.prototype.hasOwnProperty.call(checks, name))
       throw new RangeError(`${owner}: unknown option "${name}"`);
     if (value === undefined) continue; // stays at its default
-    const check = checks[name as keyof T];
-    if (!check(value))
-      throw new TypeError(`${owner}: option "${name}" must be ${WANTS.get(check)}, got ${describe(value)}`);
+    const rule = checks[name as keyof T];
+    if (typeof value !== rule.type || !rule.allowed(value as never)) {
+      const Kind = typeof value !== rule.type ? TypeError : RangeError;
+      throw new Kind(`${owner}: option "${name}" must be ${rule.wants}, got ${describe(value)}`);
+    }
     out[name] = value;
   }
   return defaults;
@@ -165,8 +170,9 @@ export function serverOptions(host: HostDefaults, given: unknown): ServerOptions
   return merge("SocketServer", defaults, SERVER, given);
 }
 
-export function checkPort(owner: string, port: unknown, allowZero: boolean): number {
-  if (!isPort(port) || (!allowZero && port === 0))
-    throw new RangeError(`${owner}: port must be an integer from ${allowZero ? 0 : 1} to 65535, got ${describe(port)}`);
-  return port as number;
+/** A client's port: a TypeError for a non-number, a RangeError for a number that is no port (as for the options). */
+export function checkPort(owner: string, port: unknown): number {
+  if (typeof port !== "number") throw new TypeError(`${owner}: port must be a number, got ${describe(port)}`);
+  if (!isPort.allowed(port as never) || port === 0) throw new RangeError(`${owner}: port must be an integer from 1 to 65535, got ${describe(port)}`);
+  return port;
 }

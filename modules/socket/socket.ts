@@ -1,9 +1,9 @@
-// The public API (SPEC §2): SocketClient, SocketServer, Socket, supportedReceiveTypes(),
-// supportedSendTypes(). The classes take their Host as the first constructor argument; each host
-// binding (hosts/<name>/) exports subclasses with the host filled in.
+// The public API: SocketClient, SocketServer, Socket, supportedReceiveTypes(),
+// supportedSendTypes(). The classes take their Host as the first constructor argument; bind.ts
+// makes the classes a host binding exports, with the host filled in.
 
+import { Connection, type ConnectionOwner, type ConnectionSettings } from "./connection.js";
 import { EventEmitter } from "./emitter.js";
-import { Connection, type ConnectionOwner } from "./connection.js";
 import type { Host, ListenerSocket, SecureSettings, SecureTransport, TCPConstructor, TCPSocket } from "./host.js";
 import { checkPort, clientOptions, serverOptions, type ClientOptions, type ServerOptions } from "./options.js";
 import { TYPE_NAMES } from "./types.js";
@@ -15,12 +15,10 @@ export function supportedReceiveTypes(): string[] {
   return TYPE_NAMES.slice();
 }
 
-/** Every type this module can send. */
+/** Every type this module can send (image formats are checked by their signature). */
 export function supportedSendTypes(): string[] {
   return TYPE_NAMES.slice();
 }
-
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 /** The host's TLS classes for these settings, or the reason there are none. */
 function secureTransport(host: Host, settings: SecureSettings): SecureTransport | string {
@@ -32,69 +30,69 @@ function secureTransport(host: Host, settings: SecureSettings): SecureTransport 
   }
 }
 
-// Client states.
-const NEW = 0;
-const CONNECTING = 1; // resolving, connecting, or waiting to retry
-const OPEN = 2;
-const DONE = 3; // closed, or failed after the last attempt
+// What every connection-backed class reports through its host.
+function reportThrow(host: Host, who: string, event: string, error: unknown): void {
+  host.report(`${who}: a "${event}" listener threw: ${error instanceof Error && error.stack ? error.stack : String(error)}`);
+}
 
-/** A TCP client. Add listeners, then open(). Events: "open", "data", "close", "error". */
+function owner(emitter: EventEmitter, afterClose: () => void): ConnectionOwner {
+  return {
+    emit: (event, a, b) => emitter.emit(event, a, b),
+    afterClose,
+  };
+}
+
+/** A TCP client. Add listeners, then open(). Events: "open", "data", "drain", "close", "error". */
 export class SocketClient extends EventEmitter {
   readonly port: number;
   readonly host: string;
   readonly options: Readonly<ClientOptions>;
   #env: Host;
   #conn: Connection;
-  #state = NEW;
-  #attempts = 0;
-  #retryTimer: unknown = undefined;
-  #resolving = 0; // generation of the name lookup in flight: a stale answer is ignored
 
   constructor(env: Host, port: number = 4000, host: string = "localhost", options: Partial<ClientOptions> = {}) {
     super();
-    this.port = checkPort("SocketClient", port, false);
-    if (typeof host !== "string" || host === "")
-      throw new TypeError(`SocketClient: host must be a non-empty string, got ${host === "" ? '""' : typeof host}`);
+    this.port = checkPort("SocketClient", port);
+    if (typeof host !== "string") throw new TypeError(`SocketClient: host must be a string, got ${typeof host}`);
+    if (host === "") throw new RangeError('SocketClient: host must be a non-empty string, got ""');
     this.host = host;
     this.options = Object.freeze(clientOptions(env.defaults, options));
+    if (!this.options.sslTls && this.options.tcp === undefined && env.TCP === undefined)
+      throw new TypeError(`SocketClient: the ${env.name} host has no TCP: pass a TCP class as the option "tcp"`);
     this.#env = env;
-    this.#conn = new Connection(env, this.options, this.#owner());
+    this.#conn = new Connection(env, this.options, owner(this, () => this.removeAllListeners()));
   }
 
   /** Connects (after listeners are added). Retries per reconnectAttempts / reconnectInterval. */
   open(): void {
-    if (this.#state !== NEW) {
-      this.#defer(() => this.emit("error", "SocketClient.open(): already opened; make a new SocketClient to connect again"));
-      return;
-    }
-    if (this.options.sslTls) {
+    const conn = this.#conn;
+    if (this.options.sslTls && !conn.closed) {
       const o = this.options;
       const tls = secureTransport(this.#env, {
         role: "client", serverName: this.host, trustAll: o.trustAll, trustedCACertPath: o.trustedCACertPath,
         pfxKeyCertPath: o.pfxKeyCertPath, pfxKeyCertPassword: o.pfxKeyCertPassword, clientAuth: "none",
       });
       if (typeof tls === "string") {
-        this.#state = DONE;
-        this.#defer(() => this.emit("error", tls));
+        conn.deferError(tls, "ETLS");
+        conn.close();
         return;
       }
-      this.#conn.useTransport(tls.TCP);
+      conn.useTransport(tls.TCP);
     }
-    this.#state = CONNECTING;
-    this.#attempt();
+    if (!conn.open(this.host, this.port)) {
+      conn.deferError(conn.closed
+        ? "SocketClient.open(): this client was closed; make a new SocketClient to connect again"
+        : "SocketClient.open(): already opened", "EUSAGE");
+    }
   }
 
-  send(data: unknown): void {
-    this.#conn.send(data);
+  /** Returns whether the message was written or queued; if not, an "error" follows. */
+  send(data: unknown): boolean {
+    return this.#conn.send(data);
   }
 
   /** Flushes what is queued, closes, emits "close" once, then removes every listener. */
   close(): void {
-    if (this.#state === DONE) return;
-    this.#env.clearTimer(this.#retryTimer);
-    this.#retryTimer = undefined;
-    this.#resolving++;
-    this.#state = DONE;
     this.#conn.close();
   }
 
@@ -103,93 +101,39 @@ export class SocketClient extends EventEmitter {
     return this.#conn.bufferedAmount;
   }
 
+  /** close() was called or the connection ended: send() refuses from now on. */
+  get closed(): boolean {
+    return this.#conn.closed;
+  }
+
   protected override unhandledError(error: unknown): void {
     this.#env.report(`SocketClient ${this.host}:${this.port} error: ${String(error)}`);
   }
 
-  #attempt(): void {
-    const name = this.host;
-    if (IPV4.test(name) || name.includes(":")) { // an IP literal (IPv6 where the host's TCP takes it)
-      this.#conn.connect(name, this.port);
-      return;
-    }
-    if (name === "localhost") {
-      this.#conn.connect("127.0.0.1", this.port);
-      return;
-    }
-    const generation = ++this.#resolving;
-    this.#env.resolve(name, (address, reason) => {
-      if (generation !== this.#resolving || this.#state !== CONNECTING) return; // closed meanwhile
-      if (address) this.#conn.connect(address, this.port);
-      else this.#failed(`cannot resolve "${name}"${reason ? `: ${reason}` : ""}`);
-    });
-  }
-
-  #failed(reason: string): void {
-    if (this.#state !== CONNECTING) return;
-    if (this.#attempts < this.options.reconnectAttempts) {
-      this.#attempts++;
-      this.#retryTimer = this.#env.setTimer(() => {
-        this.#retryTimer = undefined;
-        if (this.#state === CONNECTING) this.#attempt();
-      }, this.options.reconnectInterval);
-      return;
-    }
-    this.#state = DONE; // SPEC §7: "error" and no "close"
-    const tries = this.#attempts + 1;
-    this.emit("error", `Failed to connect to ${this.host}:${this.port} after ${tries} attempt${tries > 1 ? "s" : ""}: ${reason}`);
-  }
-
-  #owner(): ConnectionOwner {
-    return {
-      connected: () => {
-        this.#state = OPEN;
-        this.emit("open");
-      },
-      connectFailed: (reason) => this.#failed(reason),
-      data: (value) => this.emit("data", value),
-      error: (message) => this.emit("error", message),
-      closed: () => {
-        this.#state = DONE;
-        this.emit("close");
-        this.removeAllListeners();
-      },
-    };
-  }
-
-  #defer(callback: () => void): void {
-    this.#env.setTimer(callback, 0);
+  protected override listenerFailed(event: string, error: unknown): void {
+    reportThrow(this.#env, `SocketClient ${this.host}:${this.port}`, event, error);
   }
 }
 
-/** One accepted connection, made by a SocketServer. Events: "data", "close", "error". */
+/** One accepted connection, made by a SocketServer. Events: "data", "drain", "close", "error". */
 export class Socket extends EventEmitter {
   #env: Host;
   #conn: Connection;
-  #closed = false;
 
   /** @internal Made by SocketServer. */
-  constructor(env: Host, options: ServerOptions, from: TCPSocket, TCP: TCPConstructor | undefined, onClosed: (socket: Socket) => void) {
+  constructor(env: Host, settings: ConnectionSettings, from: TCPSocket, TCP: TCPConstructor | undefined, onClosed: (socket: Socket) => void) {
     super();
     this.#env = env;
-    const settings = { ...options, discardMessagesBeforeOpen: false, connectTimeout: 0 };
-    this.#conn = new Connection(env, settings, {
-      connected: () => {},
-      connectFailed: () => {},
-      data: (value) => this.emit("data", value),
-      error: (message) => this.emit("error", message),
-      closed: () => {
-        this.#closed = true;
-        onClosed(this);
-        this.emit("close");
-        this.removeAllListeners();
-      },
-    });
+    this.#conn = new Connection(env, settings, owner(this, () => {
+      onClosed(this);
+      this.removeAllListeners();
+    }));
     this.#conn.adopt(from, TCP);
   }
 
-  send(data: unknown): void {
-    this.#conn.send(data);
+  /** Returns whether the message was written or queued; if not, an "error" follows. */
+  send(data: unknown): boolean {
+    return this.#conn.send(data);
   }
 
   /** Flushes what is queued, closes, emits "close" once, then removes every listener. */
@@ -210,11 +154,15 @@ export class Socket extends EventEmitter {
   }
 
   get closed(): boolean {
-    return this.#closed;
+    return this.#conn.closed;
   }
 
   protected override unhandledError(error: unknown): void {
     this.#env.report(`Socket ${this.remoteHost()}:${this.remotePort()} error: ${String(error)}`);
+  }
+
+  protected override listenerFailed(event: string, error: unknown): void {
+    reportThrow(this.#env, `Socket ${this.remoteHost()}:${this.remotePort()}`, event, error);
   }
 }
 
@@ -222,15 +170,22 @@ export class Socket extends EventEmitter {
 export class SocketServer extends EventEmitter {
   readonly options: Readonly<ServerOptions>;
   #env: Host;
+  #settings: ConnectionSettings;
   #listener: ListenerSocket | null = null;
   #sockets = new Set<Socket>();
-  #generation = 0; // a "listening" deferred from an earlier start() is dropped after stop()
   #TCP: TCPConstructor | undefined = undefined; // the TLS class accepted sockets are taken over with
+  #notifyTimer: unknown = undefined;
+  #pending: [string, unknown, string][] = []; // events deferred from start(): "listening" or "error"
 
   constructor(env: Host, options: Partial<ServerOptions> = {}) {
     super();
     this.options = Object.freeze(serverOptions(env.defaults, options));
+    if (!this.options.sslTls && this.options.listener === undefined && env.Listener === undefined)
+      throw new TypeError(`SocketServer: the ${env.name} host has no TCP listener: pass a Listener class as the option "listener"`);
     this.#env = env;
+    this.#settings = Object.freeze({
+      ...this.options, discardMessagesBeforeOpen: false, connectTimeout: 0, reconnectAttempts: 0, reconnectInterval: 0,
+    });
   }
 
   /** The bound port once listening (useful with port 0), else 0. */
@@ -239,14 +194,8 @@ export class SocketServer extends EventEmitter {
   }
 
   start(): void {
-    const generation = ++this.#generation;
-    const later = (event: string, arg: unknown): void => {
-      this.#env.setTimer(() => {
-        if (generation === this.#generation) this.emit(event, arg);
-      }, 0);
-    };
     if (this.#listener) {
-      later("error", `SocketServer.start(): already listening on port ${this.#listener.port}`);
+      this.#later("error", `SocketServer.start(): already listening on port ${this.#listener.port}`, "EUSAGE");
       return;
     }
     let Listener = this.options.listener ?? this.#env.Listener;
@@ -257,7 +206,7 @@ export class SocketServer extends EventEmitter {
         pfxKeyCertPath: o.pfxKeyCertPath, pfxKeyCertPassword: o.pfxKeyCertPassword, clientAuth: o.clientAuth,
       });
       if (typeof tls === "string" || !tls.Listener) {
-        later("error", typeof tls === "string" ? tls : `TLS (sslTls): the ${this.#env.name} host has no TLS server`);
+        this.#later("error", typeof tls === "string" ? tls : `TLS (sslTls): the ${this.#env.name} host has no TLS server`, "ETLS");
         return;
       }
       this.#TCP = tls.TCP;
@@ -267,7 +216,7 @@ export class SocketServer extends EventEmitter {
     const { port, hostInterface } = this.options;
     let listener: ListenerSocket;
     try {
-      listener = new Listener({
+      listener = new Listener!({
         port,
         address: hostInterface,
         onReadable(count: number) {
@@ -276,20 +225,22 @@ export class SocketServer extends EventEmitter {
         onError() {
           if (self.#listener !== listener) return;
           self.#listener = null;
-          self.emit("error", `SocketServer failed to listen on port ${port}`);
+          self.emit("error", `SocketServer failed to listen on port ${port}`, "ELISTEN");
         },
       });
     } catch (e) {
-      later("error", `SocketServer failed to listen on port ${port}: ${(e as Error).message}`);
+      this.#later("error", `SocketServer failed to listen on port ${port}: ${(e as Error).message}`, "ELISTEN");
       return;
     }
     this.#listener = listener;
-    later("listening", listener.port);
+    this.#later("listening", listener.port, "");
   }
 
   /** Closes every open Socket (each emits "close"), then stops listening. */
   stop(): void {
-    this.#generation++;
+    this.#env.clearTimer(this.#notifyTimer); // a "listening" not delivered yet is no longer true
+    this.#notifyTimer = undefined;
+    this.#pending = [];
     for (const socket of this.#sockets) socket.close();
     const listener = this.#listener;
     this.#listener = null;
@@ -300,15 +251,38 @@ export class SocketServer extends EventEmitter {
     this.#env.report(`SocketServer error: ${String(error)}`);
   }
 
+  protected override listenerFailed(event: string, error: unknown): void {
+    reportThrow(this.#env, "SocketServer", event, error);
+  }
+
+  #later(event: string, arg: unknown, code: string): void {
+    this.#pending.push([event, arg, code]);
+    if (this.#notifyTimer !== undefined) return;
+    this.#notifyTimer = this.#env.setTimer(() => {
+      this.#notifyTimer = undefined;
+      const pending = this.#pending;
+      this.#pending = [];
+      for (const [e, a, c] of pending) {
+        if (e === "error") this.emit(e, a, c);
+        else this.emit(e, a);
+      }
+    }, 0);
+  }
+
   #accept(count: number): void {
     for (let i = 0; i < count && this.#listener; i++) {
       const from = this.#listener.read();
       if (!from) return;
       let socket: Socket;
       try {
-        socket = new Socket(this.#env, this.options, from, this.#TCP, (s) => this.#sockets.delete(s));
+        socket = new Socket(this.#env, this.#settings, from, this.#TCP, (s) => this.#sockets.delete(s));
       } catch (e) {
-        this.emit("error", `SocketServer could not accept a connection: ${(e as Error).message}`);
+        try {
+          from.close();
+        } catch {
+          // already closed
+        }
+        this.emit("error", `SocketServer could not accept a connection: ${(e as Error).message}`, "EACCEPT");
         continue;
       }
       this.#sockets.add(socket);

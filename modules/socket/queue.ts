@@ -1,0 +1,239 @@
+// The outgoing queue: where each send() is encoded, and where what the socket cannot take yet
+// waits, in order. One ring buffer, preallocated at sendBufferSize (+ room for a header and one
+// UTF-8 character): a message is encoded into its free part, written from there, and what is not
+// written stays there. Only a message larger than the free part gets a buffer of its own. The
+// bytes waiting are bounded by maxUnsentBytes, the messages by maxUnsentMessages.
+
+import type { Encoder } from "./codec.js";
+import { HEADER_MAX, headerLength, writeHeader } from "./framing.js";
+
+// Room past the capacity for one more UTF-8 character: encodeInto stops early only when fewer
+// than 4 bytes remain, so a text that fills the buffer is known whole without counting it.
+const UTF8_SLACK = 4;
+
+/** The message cannot wait: the queue is at one of its bounds. */
+export class QueueFullError extends Error {
+  readonly code = "EQUEUEFULL";
+}
+
+/**
+ * Messages waiting, as ranges [start, end) of a buffer, in a circular list of preallocated slots;
+ * ranges of the ring that lie end to end go out in one write.
+ */
+export class SendQueue {
+  readonly maxMessages: number; // 0: no limit
+  readonly maxBytes: number;
+  #ring: Uint8Array;
+  #ringHead = 0; // start of the oldest ring bytes waiting
+  #ringTail = 0; // end of the newest
+  #wrapped = false; // the newest ring bytes lie before the oldest
+  #ringUsed = 0; // ranges waiting in the ring
+  // the circular list of waiting ranges
+  #buffers: Uint8Array[];
+  #starts: Int32Array;
+  #ends: Int32Array;
+  #first = 0;
+  #count = 0;
+  #bytes = 0; // bytes waiting: bufferedAmount
+  // the message staged last (encoded, not yet written or queued)
+  #staged: Uint8Array;
+  #stagedStart = 0;
+  #stagedEnd = 0;
+  #view: Uint8Array | null = null; // the view writable() returned last, reused while the range is the same
+
+  constructor(capacity: number, maxMessages: number, maxBytes: number) {
+    this.maxMessages = maxMessages;
+    this.maxBytes = maxBytes;
+    this.#ring = new Uint8Array(HEADER_MAX + capacity + UTF8_SLACK);
+    this.#staged = this.#ring;
+    const slots = maxMessages > 0 && maxMessages < 64 ? maxMessages : 8;
+    this.#buffers = new Array<Uint8Array>(slots).fill(this.#ring);
+    this.#starts = new Int32Array(slots);
+    this.#ends = new Int32Array(slots);
+  }
+
+  /** Bytes waiting to be written. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** Messages (or their rests) waiting. */
+  get length(): number {
+    return this.#count;
+  }
+
+  /**
+   * Encodes `value` (with its frame header when `framed`) where it will be written from. Throws
+   * CodecError when the value cannot be converted, QueueFullError when it would have to wait and
+   * cannot (see canWait). The result is the staged range: see staged().
+   */
+  stage(encoder: Encoder, value: unknown, framed: boolean): number {
+    const known = encoder.measure(value);
+    const ring = this.#ring;
+    // The free part of the ring: all of it; or what lies between the newest and the oldest bytes;
+    // or, before it wraps, the part after the newest bytes and, failing that, the part before the oldest.
+    let at = 0;
+    let end = ring.length;
+    if (this.#ringUsed > 0) {
+      at = this.#ringTail;
+      end = this.#wrapped ? this.#ringHead : ring.length;
+    }
+    let n = this.#encode(encoder, ring, at, end, known, framed);
+    if (n < 0 && this.#ringUsed > 0 && !this.#wrapped && this.#ringHead > 0) {
+      at = 0;
+      end = this.#ringHead;
+      n = this.#encode(encoder, ring, at, end, encoder.needed, framed);
+    }
+    if (n < 0) { // too large for the free part of the ring: a buffer of its own
+      const total = (framed ? headerLength(encoder.needed) : 0) + encoder.needed;
+      if (this.#count > 0 && !this.canWait(total)) throw this.refusal(total);
+      const own = new Uint8Array(total + UTF8_SLACK);
+      n = this.#encode(encoder, own, 0, own.length, encoder.needed, framed);
+      at = 0;
+      this.#staged = own;
+    } else {
+      this.#staged = ring;
+    }
+    this.#stagedStart = at;
+    this.#stagedEnd = at + n;
+    return n;
+  }
+
+  /** A view of the staged message from byte `from` of it on (what to write). */
+  staged(from: number): Uint8Array {
+    return this.#viewOf(this.#staged, this.#stagedStart + from, this.#stagedEnd);
+  }
+
+  /** Whether `n` more bytes in one more message stay within the bounds. */
+  canWait(n: number): boolean {
+    return (this.maxMessages === 0 || this.#count < this.maxMessages) && this.#bytes + n <= this.maxBytes;
+  }
+
+  /** Queues the staged message from byte `from` of it on (the rest of it, after a partial write). Throws QueueFullError. */
+  keep(from: number): void {
+    const start = this.#stagedStart + from;
+    const end = this.#stagedEnd;
+    if (!this.canWait(end - start)) throw this.refusal(end - start);
+    const buffer = this.#staged;
+    if (buffer === this.#ring) {
+      if (this.#ringUsed === 0) this.#ringHead = start;
+      else if (start < this.#ringHead) this.#wrapped = true;
+      this.#ringTail = end;
+      this.#ringUsed++;
+    }
+    if (this.#count === this.#starts.length) this.#growSlots();
+    const slot = (this.#first + this.#count) % this.#starts.length;
+    this.#buffers[slot] = buffer;
+    this.#starts[slot] = start;
+    this.#ends[slot] = end;
+    this.#count++;
+    this.#bytes += end - start;
+  }
+
+  /**
+   * What to write next: the first range waiting, joined with the ranges that follow it end to end
+   * in the same buffer, up to `max` bytes. Null when nothing waits.
+   */
+  writable(max: number): Uint8Array | null {
+    if (this.#count === 0 || max <= 0) return null;
+    const slots = this.#starts.length;
+    let slot = this.#first;
+    const buffer = this.#buffers[slot]!;
+    const start = this.#starts[slot]!;
+    let end = this.#ends[slot]!;
+    for (let i = 1; i < this.#count && end - start < max; i++) {
+      slot = (slot + 1) % slots;
+      if (this.#buffers[slot] !== buffer || this.#starts[slot] !== end) break;
+      end = this.#ends[slot]!;
+    }
+    return this.#viewOf(buffer, start, Math.min(end, start + max));
+  }
+
+  /** `n` bytes from the front were written: drops what is done. */
+  consume(n: number): void {
+    this.#bytes -= n;
+    const slots = this.#starts.length;
+    while (n > 0) {
+      const slot = this.#first;
+      const left = this.#ends[slot]! - this.#starts[slot]!;
+      if (n < left) {
+        this.#starts[slot] = this.#starts[slot]! + n;
+        if (this.#buffers[slot] === this.#ring) this.#ringHead = this.#starts[slot]!;
+        return;
+      }
+      n -= left;
+      const inRing = this.#buffers[slot] === this.#ring;
+      this.#buffers[slot] = this.#ring; // drop the reference to a buffer of its own
+      this.#first = (slot + 1) % slots;
+      this.#count--;
+      if (inRing) this.#ringDone();
+    }
+  }
+
+  /** Drops everything waiting. */
+  clear(): void {
+    this.#buffers.fill(this.#ring);
+    this.#first = this.#count = this.#bytes = 0;
+    this.#ringUsed = this.#ringHead = this.#ringTail = 0;
+    this.#wrapped = false;
+    this.#staged = this.#ring;
+    this.#view = null;
+  }
+
+  // Encodes at buffer[at, end) behind a header's room when framed; returns the bytes taken, or -1.
+  #encode(encoder: Encoder, buffer: Uint8Array, at: number, end: number, known: number, framed: boolean): number {
+    if (!framed) return encoder.write(buffer, at, end);
+    const header = known < 0 ? HEADER_MAX : headerLength(known); // a text's length is known once encoded
+    const n = encoder.write(buffer, at + header, end); // -1 (and `needed` set) also when not even the header fits
+    if (n < 0) return -1;
+    if (header > headerLength(n)) buffer.copyWithin(at + 1, at + HEADER_MAX, at + HEADER_MAX + n); // a text that takes the short header
+    return writeHeader(buffer, at, n) + n;
+  }
+
+  // A range of the ring is done: the oldest ring bytes now start at the next ring range.
+  #ringDone(): void {
+    if (--this.#ringUsed === 0) {
+      this.#ringHead = this.#ringTail = 0;
+      this.#wrapped = false;
+      return;
+    }
+    const slots = this.#starts.length;
+    for (let i = 0, slot = this.#first; i < this.#count; i++, slot = (slot + 1) % slots) {
+      if (this.#buffers[slot] !== this.#ring) continue;
+      const start = this.#starts[slot]!;
+      if (start < this.#ringHead) this.#wrapped = false; // the oldest bytes are now those at the front
+      this.#ringHead = start;
+      return;
+    }
+  }
+
+  #growSlots(): void {
+    const slots = this.#starts.length;
+    const buffers = new Array<Uint8Array>(slots * 2).fill(this.#ring);
+    const starts = new Int32Array(slots * 2);
+    const ends = new Int32Array(slots * 2);
+    for (let i = 0; i < this.#count; i++) {
+      const slot = (this.#first + i) % slots;
+      buffers[i] = this.#buffers[slot]!;
+      starts[i] = this.#starts[slot]!;
+      ends[i] = this.#ends[slot]!;
+    }
+    this.#buffers = buffers;
+    this.#starts = starts;
+    this.#ends = ends;
+    this.#first = 0;
+  }
+
+  /** The error for a message of `n` bytes that cannot wait, naming the bound it would pass. */
+  refusal(n: number): QueueFullError {
+    if (this.maxMessages > 0 && this.#count >= this.maxMessages)
+      return new QueueFullError(`Too many unsent messages (maxUnsentMessages is ${this.maxMessages}): message not sent`);
+    return new QueueFullError(`Too many unsent bytes: ${this.#bytes} waiting, ${n} more would pass maxUnsentBytes (${this.maxBytes}): message not sent`);
+  }
+
+  #viewOf(buffer: Uint8Array, start: number, end: number): Uint8Array {
+    const last = this.#view;
+    if (last !== null && last.buffer === buffer.buffer && last.byteOffset === buffer.byteOffset + start && last.length === end - start) return last;
+    return (this.#view = buffer.subarray(start, end));
+  }
+}

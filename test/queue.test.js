@@ -1,0 +1,148 @@
+// The send queue alone: messages encoded in place in one preallocated ring, written in order,
+// bounded in messages and bytes. No socket: the test plays the writer.
+import { expect } from "chai";
+import { Encoder, CodecError } from "../dist/modules/socket/codec.js";
+import { QueueFullError, SendQueue } from "../dist/modules/socket/queue.js";
+import { typeInfo } from "../dist/modules/socket/types.js";
+import { frame, seeded } from "./fixtures.js";
+
+const text = { encodeUTF8Into: (s, d) => new TextEncoder().encodeInto(s, d).written, decodeUTF8: (b) => new TextDecoder().decode(b) };
+const utf8 = (s) => [...new TextEncoder().encode(s)];
+
+/** Stages `value` and writes up to `writable` bytes of it at once, as the connection does; keeps the rest. */
+function send(q, encoder, value, framed, writable, out) {
+  const n = q.stage(encoder, value, framed);
+  const direct = q.length === 0 ? Math.min(n, writable) : 0;
+  out.push(...q.staged(0).subarray(0, direct));
+  if (direct < n) q.keep(direct);
+  return direct;
+}
+
+function drain(q, writable, out) {
+  let chunk;
+  let written = 0;
+  while (written < writable && (chunk = q.writable(writable - written))) {
+    out.push(...chunk);
+    q.consume(chunk.length);
+    written += chunk.length;
+  }
+  return written;
+}
+
+describe("SendQueue (the outgoing ring)", () => {
+  it("encodes a message that fits into the ring itself, at its start when nothing waits", () => {
+    const q = new SendQueue(64, 10, 1000);
+    const n = q.stage(new Encoder(typeInfo("int"), text), [1, 2], true);
+    expect(n).to.equal(9);
+    const view = q.staged(0);
+    expect([...view]).to.deep.equal([8, 0, 0, 0, 1, 0, 0, 0, 2]);
+    expect(view.byteOffset).to.equal(0);
+    const again = q.stage(new Encoder(typeInfo("int"), text), [3, 4], true);
+    expect(again).to.equal(9);
+    expect(q.staged(0)).to.equal(view); // the same range: the same view object, nothing allocated
+    expect(q.staged(0).buffer).to.equal(view.buffer);
+  });
+
+  it("a text takes the short header when it is short, the long one otherwise, with no gap", () => {
+    const q = new SendQueue(1024, 10, 10000);
+    const e = new Encoder(typeInfo("string"), text);
+    q.stage(e, "héllo", true);
+    expect([...q.staged(0)]).to.deep.equal([...frame(utf8("héllo"))]);
+    const long = "é".repeat(200); // 400 bytes: the long header
+    q.stage(e, long, true);
+    expect([...q.staged(0)]).to.deep.equal([...frame(utf8(long))]);
+  });
+
+  it("queued messages lie end to end in the ring and go out in one write", () => {
+    const q = new SendQueue(256, 10, 10000);
+    const e = new Encoder(typeInfo("unsignedbyte"), text);
+    const out = [];
+    send(q, e, [1, 2, 3], true, 0, out);
+    send(q, e, [4, 5], true, 0, out);
+    send(q, e, "x".length, true, 0, out);
+    expect(q.length).to.equal(3);
+    expect(q.bytes).to.equal(4 + 3 + 2);
+    const chunk = q.writable(100);
+    expect([...chunk]).to.deep.equal([3, 1, 2, 3, 2, 4, 5, 1, 1]);
+    q.consume(5); // into the second message
+    expect(q.length).to.equal(2);
+    expect([...q.writable(100)]).to.deep.equal([4, 5, 1, 1]);
+  });
+
+  it("refuses past maxUnsentMessages and past maxUnsentBytes, naming the bound; nothing of the message waits", () => {
+    const q = new SendQueue(100, 2, 1000);
+    const e = new Encoder(typeInfo("byte"), text);
+    q.stage(e, [1], false); q.keep(0);
+    q.stage(e, [2], false); q.keep(0);
+    q.stage(e, [3], false);
+    expect(() => q.keep(0)).to.throw(QueueFullError, /maxUnsentMessages is 2/);
+    expect(q.length).to.equal(2);
+    const b = new SendQueue(100, 0, 10);
+    b.stage(e, new Array(8).fill(1), false); b.keep(0);
+    b.stage(e, [1, 2, 3], false);
+    expect(() => b.keep(0)).to.throw(QueueFullError, /8 waiting, 3 more would pass maxUnsentBytes \(10\)/);
+    expect(b.bytes).to.equal(8);
+  });
+
+  it("a message larger than the free part of the ring gets a buffer of its own, and the order is kept", () => {
+    const q = new SendQueue(16, 0, 1000);
+    const e = new Encoder(typeInfo("unsignedbyte"), text);
+    const out = [];
+    const big = Array.from({ length: 40 }, (_, i) => i);
+    send(q, e, [9], true, 0, out);
+    send(q, e, big, true, 0, out);
+    expect(q.staged(0).buffer).not.to.equal(q.writable(1).buffer); // its own buffer
+    send(q, e, [7], true, 0, out);
+    drain(q, 1000, out);
+    expect(out).to.deep.equal([...frame([9]), ...frame(big), ...frame([7])]);
+  });
+
+  it("a value that cannot be converted throws CodecError and leaves the queue as it was", () => {
+    const q = new SendQueue(64, 10, 1000);
+    const e = new Encoder(typeInfo("int"), text);
+    const out = [];
+    send(q, e, [1], true, 0, out);
+    expect(() => q.stage(e, [1, "2"], true)).to.throw(CodecError, /element 1/);
+    expect(() => q.stage(e, [], true)).to.throw(CodecError, /empty array as int/);
+    expect(q.length).to.equal(1);
+    drain(q, 100, out);
+    expect(out).to.deep.equal([...frame([0, 0, 0, 1])]);
+  });
+
+  for (const type of ["unsignedbyte", "string"]) {
+    it(`random sends and writable grants: every byte in order, and the ring wraps (${type}, seeded)`, () => {
+      const random = seeded(type.length);
+      const e = new Encoder(typeInfo(type), text);
+      let wrapped = 0;
+      for (let round = 0; round < 300; round++) {
+        const framed = round % 2 === 1;
+        const q = new SendQueue(50 + random(400), 0, 1 << 30);
+        const out = [];
+        const expected = [];
+        let writable = random(50);
+        for (let step = 0; step < 60; step++) {
+          if (random(3) === 0) {
+            writable = random(500);
+            writable -= drain(q, writable, out);
+          } else {
+            const length = random(300);
+            const value = type === "string"
+              ? Array.from({ length }, () => "aé€😀"[random(4)]).join("")
+              : Array.from({ length: length + 1 }, () => random(256));
+            const payload = type === "string" ? utf8(value) : value;
+            expected.push(...(framed ? frame(payload) : payload));
+            const before = q.writable(1 << 30);
+            writable -= send(q, e, value, framed, writable, out);
+            const staged = q.staged(0);
+            if (before && staged.buffer === before.buffer && staged.byteOffset < before.byteOffset) wrapped++;
+          }
+        }
+        drain(q, 1 << 30, out);
+        expect(out.length, `round ${round}`).to.equal(expected.length);
+        expect(out, `round ${round}`).to.deep.equal(expected);
+        expect(q.bytes).to.equal(0);
+      }
+      expect(wrapped, "messages placed before older ones (the ring wrapped)").to.be.greaterThan(10);
+    });
+  }
+});
