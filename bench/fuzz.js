@@ -4,7 +4,7 @@
 // Prints the seed first; a failure prints fast-check's counterexample, seed and path; rerun with
 // --seed N. Not part of npm test. Usage: node bench/fuzz.js [--chunkings N] [--seed N] [--per-stream K]
 
-import { fc, aMixedStream, aTypedStream, aChunking, checkFramedMixed, checkRaw } from "../test/property-lib.js";
+import { fc, aMixedStream, aTypedStream, aChunking, aWritable, checkFramedMixed, checkRaw } from "../test/property-lib.js";
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -26,11 +26,11 @@ while (framed + raw < target) {
   const runs = Math.max(1, Math.ceil(Math.min(2000, (target - framed - raw) / perStream / 2)));
   const roundSeed = (seed + round++ * 7919) | 0;
   try {
-    fc.assert(fc.property(aMixedStream, chunkings, aSendBufferSize, (messages, cuts, size) => {
-      framed += checkFramedMixed(messages, cuts, size);
+    fc.assert(fc.property(aMixedStream, chunkings, aSendBufferSize, aWritable, (messages, cuts, size, writable) => {
+      framed += checkFramedMixed(messages, cuts, size, writable);
     }), { numRuns: runs, seed: roundSeed });
-    fc.assert(fc.property(aTypedStream, chunkings, aSendBufferSize, fc.boolean(), ({ type, values }, cuts, size, batch) => {
-      raw += checkRaw(type, values, cuts, size, batch);
+    fc.assert(fc.property(aTypedStream, chunkings, aSendBufferSize, fc.boolean(), aWritable, ({ type, values }, cuts, size, batch, writable) => {
+      raw += checkRaw(type, values, cuts, size, batch, writable);
     }), { numRuns: runs, seed: roundSeed });
   } catch (e) {
     console.error(`FAILED in round ${round - 1} (fast-check seed ${roundSeed}; fuzz --seed ${seed}):\n${e.message}`);

@@ -1,22 +1,62 @@
 // Shared by test/property.test.js and bench/fuzz.js: fast-check generators for messages of every
-// type (SPEC §4), what the receiver must get for each, and a model of the receive path of
-// modules/socket/connection.ts (a reused receive buffer, long payloads read straight into their
-// own buffer) driving the codec and framing layers of dist/modules/socket/ under any chunking.
+// type, what the receiver must get for each (an oracle of our own for Java's narrowing), and a
+// model of modules/socket/connection.ts around the codec, queue and framing layers of
+// dist/modules/socket/: sends staged in the SendQueue, written at once or kept and flushed in
+// pieces as a socket would take them; reads into the decoder's own space (FrameDecoder's
+// target/room/filled) or a reused receive buffer (raw), under any chunking.
 
 import fc from "fast-check";
 import * as codec from "../dist/modules/socket/codec.js";
 import * as framing from "../dist/modules/socket/framing.js";
+import * as queueModule from "../dist/modules/socket/queue.js";
 import * as types from "../dist/modules/socket/types.js";
 import { nodeHost } from "../dist/hosts/node/host.js";
 
 // The layers' entry points, looked up once: if one is renamed, this is the one place to adapt.
-export const { Encoder, RawDecoder, decodeMessage } = codec;
+export const { Encoder, RawDecoder, MessageDecoder } = codec;
 export const { FrameDecoder } = framing;
-export const { typeInfo, narrow, TYPE_NAMES } = types;
+export const { SendQueue } = queueModule;
+export const { typeInfo, TYPE_NAMES } = types;
 export const text = nodeHost; // encodeUTF8Into / decodeUTF8, as the Node host gives them
 
 export const NUMERIC = ["byte", "short", "int", "float", "double", "number", "unsignedbyte", "unsignedshort", "unsignedint"];
-export const ALL_TYPES = [...NUMERIC, "string", "json", "image"];
+export const IMAGE_FORMATS = { bmp: [0x42, 0x4d], gif: [0x47, 0x49, 0x46, 0x38, 0x39, 0x61], jpeg: [0xff, 0xd8, 0xff], jpg: [0xff, 0xd8, 0xff],
+  png: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], wbmp: [0, 0] }; // signatures an image of that format starts with
+export const ALL_TYPES = [...NUMERIC, "string", "json", "image", ...Object.keys(IMAGE_FORMATS)];
+const isImage = (type) => type === "image" || type in IMAGE_FORMATS;
+
+// --- Java's narrowing conversions (JLS §5.1.3), written out independently of the module ---------
+
+const TWO_63 = 2 ** 63;
+
+/** (int) of a double: NaN → 0, toward zero, clamped. */
+function javaInt(x) {
+  if (Number.isNaN(x)) return 0;
+  if (x >= 2147483647) return 2147483647;
+  if (x <= -2147483648) return -2147483648;
+  return Math.trunc(x) | 0;
+}
+
+/** The low 32 bits of (long) of a double, unsigned. */
+function javaLongLow32(x) {
+  if (Number.isNaN(x)) return 0;
+  const clamped = x >= TWO_63 ? 2n ** 63n - 1n : x <= -TWO_63 ? -(2n ** 63n) : BigInt(Math.trunc(x));
+  return Number(BigInt.asUintN(32, clamped));
+}
+
+/** The value a receiver reads back for x sent as `type`. */
+export function narrowed(type, x) {
+  switch (type) {
+    case "byte": return (javaInt(x) << 24) >> 24;
+    case "short": return (javaInt(x) << 16) >> 16;
+    case "int": return javaInt(x);
+    case "float": return Math.fround(x);
+    case "unsignedbyte": return javaInt(x) & 0xff;
+    case "unsignedshort": return javaInt(x) & 0xffff;
+    case "unsignedint": return javaLongLow32(x);
+    default: return x; // double, number
+  }
+}
 
 // --- values -------------------------------------------------------------------------------
 
@@ -44,8 +84,12 @@ const aText = fc.oneof(
 const aByteArray = fc.uint8Array({ maxLength: 80 });
 const aLongByteArray = fc.uint8Array({ minLength: 254, maxLength: 2000 }); // long headers, spanning reads
 
-/** A value to send as `type` (all accepted by send()), no empty numeric arrays (see README "Reliability"). */
+/** A value to send as `type` (all accepted by send(); an empty numeric array is refused: EINVALIDDATA). */
 export function valueOf(type) {
+  if (type in IMAGE_FORMATS) {
+    const magic = Uint8Array.from(IMAGE_FORMATS[type]);
+    return fc.oneof(aByteArray, aLongByteArray).map((rest) => Buffer.concat([magic, rest]));
+  }
   if (NUMERIC.includes(type)) {
     return fc.oneof(
       aNumber,
@@ -92,8 +136,14 @@ export const aChunking = fc.record({
     fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 30 }),
     fc.constant([1]),
   ),
-  receiveBufferSize: fc.oneof(fc.constantFrom(1, 2, 3, 5, 8, 64, 255, 1460, 65536), fc.integer({ min: 1, max: 3000 })),
+  receiveBufferSize: fc.oneof(fc.constantFrom(1, 2, 4, 5, 6, 8, 64, 255, 256, 1460, 65536), fc.integer({ min: 1, max: 3000 })),
 });
+
+/** How much the "socket" takes before each send (cycled): 0 = full, so messages wait and wrap the ring. */
+export const aWritable = fc.oneof(
+  fc.constant([1 << 30]),
+  fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 5000 })), { minLength: 1, maxLength: 12 }),
+);
 
 // --- what must arrive -----------------------------------------------------------------------
 
@@ -118,8 +168,7 @@ function bytesOf(value) {
 
 /** The element values a numeric send arrives as. */
 export function elementsOf(type, value) {
-  const { code } = typeInfo(type);
-  return numbersOf(value).map((x) => narrow(code, x));
+  return numbersOf(value).map((x) => narrowed(type, x));
 }
 
 /** What one framed message of `type` decodes to (a comparable form: see comparable()). */
@@ -130,7 +179,7 @@ export function expectedFramed(type, value) {
   }
   if (type === "string") return textOf(value);
   if (type === "json") return JSON.stringify(JSON.parse(JSON.stringify(value)));
-  return hex(bytesOf(value));
+  return hex(bytesOf(value)); // image types
 }
 
 /** A received value in a form deep-equal can compare (NaN and -0 kept, bytes as hex, JSON as text). */
@@ -157,49 +206,70 @@ export function expectedRaw(type, values) {
 /** The same total from what a raw receiver emitted (elements, batches, text or byte chunks). */
 export function totalRaw(type, emitted) {
   if (NUMERIC.includes(type)) return emitted.flatMap((v) => (Array.isArray(v) ? v : [v])).map((x) => comparable(x));
-  if (type === "image") return emitted.map((b) => hex(new Uint8Array(b))).join("");
+  if (isImage(type)) return emitted.map((b) => hex(new Uint8Array(b))).join("");
   return emitted.join("");
 }
 
-// --- encode ------------------------------------------------------------------------------
+// --- encode, as send() does ----------------------------------------------------------------
 
-/** Encodes each message as send() does; `keep` alternates as queued sends would. Returns the wire bytes. */
-export function encodeAll(messages, framed, sendBufferSize) {
+/**
+ * Encodes each message as Connection.send() does, into one SendQueue of `sendBufferSize`: before
+ * message i the "socket" takes up to `writable[i % n]` bytes (0: it is full), first from what
+ * waits, then of the new message; what it does not take is kept and goes out later, in pieces.
+ * Returns the bytes in the order the socket took them: the wire.
+ */
+export function encodeAll(messages, framed, sendBufferSize, writable = [1 << 30]) {
   const encoders = new Map();
+  const queue = new SendQueue(sendBufferSize, 0, 0x7fffffff);
   const parts = [];
+  const take = (budget) => {
+    let chunk;
+    while (budget > 0 && (chunk = queue.writable(budget)) !== null) {
+      parts.push(Buffer.from(chunk)); // a copy, as the TCP makes one
+      queue.consume(chunk.length);
+      budget -= chunk.length;
+    }
+    return budget;
+  };
   let i = 0;
   for (const { type, value } of messages) {
-    if (!encoders.has(type)) encoders.set(type, new Encoder(typeInfo(type), text, sendBufferSize));
-    const encoder = encoders.get(type);
-    const keep = i++ % 3 === 1;
-    const bytes = encoder.encode(value, framed, keep);
-    parts.push(Buffer.from(bytes)); // a copy: the range is reused by the next encode
-    if (keep) encoder.done(bytes);
+    if (!encoders.has(type)) encoders.set(type, new Encoder(typeInfo(type), text));
+    let budget = take(writable[i++ % writable.length]);
+    const n = queue.stage(encoders.get(type), value, framed);
+    const direct = queue.length === 0 ? Math.min(n, budget) : 0;
+    if (direct > 0) parts.push(Buffer.from(queue.staged(0).subarray(0, direct)));
+    if (direct < n) queue.keep(direct);
   }
+  take(Infinity);
   return Buffer.concat(parts);
 }
 
 // --- decode, as the connection reads ---------------------------------------------------------
 
 /**
- * Feeds `wire` cut into `lengths` (cycled) through a receive buffer of `receiveBufferSize` bytes
- * that is reused for every read, as modules/socket/connection.ts does, and returns what was emitted.
+ * Feeds `wire` cut into `lengths` (cycled) as Connection.#onReadable does: framed, each read goes
+ * into the FrameDecoder's own space (target/targetStart/room, then filled(n)); raw, into a receive
+ * buffer of `receiveBufferSize` bytes reused for every read (and scribbled over after each, so
+ * nothing may keep pointing into it). Returns what was emitted and what was left pending.
  * framed: `typeOfMessage(i)` gives the type to decode message i with. raw: `rawType`, `batch`.
  */
 export function decodeChunked(wire, { lengths, receiveBufferSize }, options) {
-  const rx = new Uint8Array(receiveBufferSize);
+  // framed, the connection makes room for a long header (5 bytes) whatever receiveBufferSize says
+  const rx = new Uint8Array(options.framed ? Math.max(receiveBufferSize, 5) : receiveBufferSize);
   const out = [];
   let frames = null;
   let raw = null;
   let onMessage = null;
   let onValue = null;
   if (options.framed) {
-    frames = new FrameDecoder(options.maxMessageSize ?? 1 << 26);
+    frames = new FrameDecoder(rx, options.maxMessageSize ?? 1 << 26);
+    const decoders = new Map();
     onMessage = (bytes, start, end, own) => {
       const type = options.typeOfMessage(out.length);
+      if (!decoders.has(type)) decoders.set(type, new MessageDecoder(typeInfo(type), text));
       let value;
       try {
-        value = decodeMessage(typeInfo(type), text, bytes, start, end, own);
+        value = decoders.get(type).decode(bytes, start, end, own);
       } catch (e) {
         value = { error: e.code ?? e.message };
       }
@@ -216,25 +286,23 @@ export function decodeChunked(wire, { lengths, receiveBufferSize }, options) {
   let at = 0;
   let k = 0;
   while (at < wire.length) {
-    const chunk = Math.min(lengths[k++ % lengths.length], wire.length - at);
-    let remaining = chunk;
-    while (remaining > 0) { // one chunk from the network: read in receive-buffer-sized pieces
-      const room = frames ? frames.bodyRoom() : null;
-      if (room !== null && room.length >= rx.length) {
-        const n = Math.min(remaining, room.length);
-        room.set(wire.subarray(at, at + n), 0);
-        frames.bodyFilled(n, onMessage);
+    let remaining = Math.min(lengths[k++ % lengths.length], wire.length - at);
+    while (remaining > 0) { // one chunk from the network, read in pieces that fit
+      if (frames) {
+        const n = Math.min(frames.room, remaining);
+        if (n <= 0) throw new Error(`FrameDecoder has no room for the next bytes (receiveBufferSize ${receiveBufferSize})`);
+        frames.target.set(wire.subarray(at, at + n), frames.targetStart);
+        frames.filled(n, onMessage);
         at += n;
         remaining -= n;
-        continue;
+      } else {
+        const n = Math.min(remaining, rx.length);
+        rx.set(wire.subarray(at, at + n), 0);
+        raw.push(rx, 0, n, onValue);
+        rx.fill(0xee, 0, n);
+        at += n;
+        remaining -= n;
       }
-      const n = Math.min(remaining, rx.length);
-      rx.set(wire.subarray(at, at + n), 0);
-      if (frames) frames.push(rx, 0, n, onMessage);
-      else raw.push(rx, 0, n, onValue);
-      rx.fill(0xee, 0, n); // the buffer is reused: nothing may still point into it
-      at += n;
-      remaining -= n;
     }
   }
   return { out, pending: frames ? frames.pendingBytes : raw.pendingBytes };
@@ -243,8 +311,8 @@ export function decodeChunked(wire, { lengths, receiveBufferSize }, options) {
 // --- the properties --------------------------------------------------------------------------
 
 /** Framed, mixed types: every message arrives once, whole, in order, as sent. */
-export function checkFramedMixed(messages, chunkings, sendBufferSize) {
-  const wire = encodeAll(messages, true, sendBufferSize);
+export function checkFramedMixed(messages, chunkings, sendBufferSize, writable) {
+  const wire = encodeAll(messages, true, sendBufferSize, writable);
   const expected = messages.map(({ type, value }) => expectedFramed(type, value));
   for (const chunking of chunkings) {
     const { out, pending } = decodeChunked(wire, chunking, { framed: true, typeOfMessage: (i) => messages[i].type });
@@ -255,8 +323,8 @@ export function checkFramedMixed(messages, chunkings, sendBufferSize) {
 }
 
 /** Raw, one type: the concatenated stream (elements, text or bytes) arrives as sent. */
-export function checkRaw(type, values, chunkings, sendBufferSize, batch) {
-  const wire = encodeAll(values.map((value) => ({ type, value })), false, sendBufferSize);
+export function checkRaw(type, values, chunkings, sendBufferSize, batch, writable) {
+  const wire = encodeAll(values.map((value) => ({ type, value })), false, sendBufferSize, writable);
   const expected = expectedRaw(type, values);
   for (const chunking of chunkings) {
     const { out, pending } = decodeChunked(wire, chunking, { framed: false, rawType: type, batch });

@@ -8,7 +8,7 @@
 import net from "node:net";
 import { expect } from "chai";
 import {
-  fc, aMixedStream, aTypedStream, aChunking, checkFramedMixed, checkRaw, expectedFramed, expectedRaw, totalRaw,
+  fc, aMixedStream, aTypedStream, aChunking, aWritable, checkFramedMixed, checkRaw, expectedFramed, expectedRaw, totalRaw,
   comparable,
 } from "./property-lib.js";
 import { SocketClient, SocketServer } from "../dist/hosts/node/index.js";
@@ -38,16 +38,16 @@ describe("property: codec and framing under any chunking", function () {
   this.timeout(60000);
 
   it("framed: a stream of messages of mixed types decodes message by message to what was sent", async function () {
-    await check(fc.property(aMixedStream, fc.array(aChunking, { minLength: 1, maxLength: 4 }), aSendBufferSize,
-      (messages, chunkings, sendBufferSize) => {
-        checkFramedMixed(messages, chunkings, sendBufferSize);
+    await check(fc.property(aMixedStream, fc.array(aChunking, { minLength: 1, maxLength: 4 }), aSendBufferSize, aWritable,
+      (messages, chunkings, sendBufferSize, writable) => {
+        checkFramedMixed(messages, chunkings, sendBufferSize, writable);
       }), 600);
   });
 
   it("raw: the stream of one type arrives whole (elements, text or bytes), per element or batched", async function () {
-    await check(fc.property(aTypedStream, fc.array(aChunking, { minLength: 1, maxLength: 4 }), aSendBufferSize, fc.boolean(),
-      ({ type, values }, chunkings, sendBufferSize, batch) => {
-        checkRaw(type, values, chunkings, sendBufferSize, batch);
+    await check(fc.property(aTypedStream, fc.array(aChunking, { minLength: 1, maxLength: 4 }), aSendBufferSize, fc.boolean(), aWritable,
+      ({ type, values }, chunkings, sendBufferSize, batch, writable) => {
+        checkRaw(type, values, chunkings, sendBufferSize, batch, writable);
       }), 600);
   });
 
@@ -57,8 +57,10 @@ describe("property: codec and framing under any chunking", function () {
       { type: "json", value: { a: [1, "b", null] } }, { type: "double", value: NaN }, { type: "string", value: "" },
       { type: "unsignedshort", value: -1 }, { type: "float", value: [0.1, -0] },
     ];
-    for (let cut = 1; cut <= 40; cut++) checkFramedMixed(messages, [{ lengths: [cut], receiveBufferSize: 1460 }, { lengths: [cut], receiveBufferSize: 1 }], 16);
+    for (let cut = 1; cut <= 40; cut++)
+      checkFramedMixed(messages, [{ lengths: [cut], receiveBufferSize: 1460 }, { lengths: [cut], receiveBufferSize: 1 }, { lengths: [cut], receiveBufferSize: 300 }], 16, [0, 3, 100]);
   });
+
 });
 
 // --- end to end ---------------------------------------------------------------------------
@@ -164,6 +166,15 @@ describe("property: end to end over loopback, through a re-chunking proxy", func
       expect(errors, "no error on either side").to.deep.equal([]);
       expect(got.map((v) => comparable(v, stream.type))).to.deep.equal(stream.values.map((v) => expectedFramed(stream.type, v)));
     }), 15);
+  });
+
+  it("framed, receiveBufferSize 1 to 4 (accepted options): a message with a long header (≥ 255 bytes) arrives", async function () {
+    for (const receiveBufferSize of [1, 4]) {
+      const stream = { type: "string", values: ["a", "b".repeat(300), "c"] };
+      const { got, errors } = await roundTrip(stream, { rawBytes: false, batch: false, lengths: [7], receiveBufferSize, sendBufferSize: 1460 });
+      expect(errors, `receiveBufferSize ${receiveBufferSize}`).to.deep.equal([]);
+      expect(got).to.deep.equal(stream.values);
+    }
   });
 
   it("raw: the concatenated stream the server's Socket emits is what was sent", async function () {
