@@ -245,6 +245,15 @@ describe("hostile peers (Node host, loopback)", function () {
     expect(maxBuffered, "bufferedAmount").to.be.at.most(limit + chunk.length + 5);
     expect(rss).to.be.below(RSS_BOUND);
     await a.controlOk();
+    // every accepted message is delivered once the peer reads again; none of the refused ones
+    const counted = { bytes: 0 };
+    a.peer.removeAllListeners("data");
+    a.peer.on("data", (d) => (counted.bytes += d.length));
+    a.peer.resume();
+    const expected = accepted * (chunk.length + 5);
+    await waitFor(() => counted.bytes >= expected, 30000, `${expected} bytes of accepted messages`);
+    await delay(50);
+    expect(counted.bytes).to.equal(expected);
     a.peer.destroy();
     await closed(a.socket, 15000);
   });

@@ -238,6 +238,14 @@ function uncork(conn: Connection): void {
 }
 
 export class TCP {
+	/**
+	 * Read by the core (modules/socket/connection.ts): after a clean remote close (onError() with
+	 * no argument) this TCP still writes, so what is queued is flushed before closing. True for
+	 * sockets made here and by the Listener (allowHalfOpen); a socket handed to tcpFromSocket()
+	 * without allowHalfOpen drops writes after the peer's FIN (they return 0).
+	 */
+	static readonly writesAfterPeerClose = true;
+
 	#conn: Connection | undefined; // undefined once closed or taken over
 	#format: Format = "buffer";
 	#onReadable: Callback | undefined;
