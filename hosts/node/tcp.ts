@@ -203,7 +203,13 @@ class Connection {
 			return;
 		}
 		socket.resume(); // keep draining input: unread input at destroy would make the kernel send a reset
-		const linger = () => setTimeout(() => socket.destroy(), CLOSE_LINGER_MS).unref();
+		// after our FIN, wait at most CLOSE_LINGER_MS for the peer's; the timer goes with the socket, so a
+		// closed connection (and its buffers) is not held for that long
+		const linger = () => {
+			this.ring = undefined; // every byte was handed to the kernel
+			const timer = setTimeout(() => socket.destroy(), CLOSE_LINGER_MS).unref();
+			socket.once("close", () => clearTimeout(timer));
+		};
 		if (socket.writableFinished)
 			linger();
 		else {
