@@ -339,6 +339,34 @@ describe("hostile peers (Node host, loopback)", function () {
   });
 });
 
+describe("zero-length raw send", function () {
+  this.timeout(30000);
+
+  // Run in a child process with a time limit: if the connection spins, this test fails instead of
+  // hanging the whole run.
+  it("an empty string queued ahead of a message with a buffer of its own does not hang the event loop", async function () {
+    const script = `
+      import { SocketClient, SocketServer } from ${JSON.stringify(new URL("../dist/hosts/node/index.js", import.meta.url).href)};
+      const server = new SocketServer({ port: 0, hostInterface: "127.0.0.1", rawBytes: true });
+      let got = "";
+      server.on("connection", (s) => s.on("data", (t) => {
+        got += t;
+        if (got.length === 40) { console.log("received " + got.length); server.stop(); process.exit(0); }
+      }));
+      server.on("listening", (port) => {
+        const client = new SocketClient(port, "127.0.0.1", { rawBytes: true, reconnectAttempts: 0, sendBufferSize: 16 });
+        client.on("open", () => { client.send(""); client.send("y".repeat(40)); });
+        client.open();
+      });
+      server.start();`;
+    const { execFile } = await import("node:child_process");
+    const result = await new Promise((resolve) => {
+      execFile(process.execPath, ["--input-type=module", "-e", script], { timeout: 10000 }, (error, stdout) => resolve({ error, stdout }));
+    });
+    expect(result.error?.killed ? "hung: killed after 10 s (the event loop spun)" : result.stdout.trim()).to.equal("received 40");
+  });
+});
+
 describe("the core's reliability contract, as the hostile suite relies on it", function () {
   const t = new Tracker();
   afterEach(() => t.cleanup());

@@ -9,7 +9,7 @@ import net from "node:net";
 import { expect } from "chai";
 import {
   fc, aMixedStream, aTypedStream, aChunking, aWritable, checkFramedMixed, checkRaw, expectedFramed, expectedRaw, totalRaw,
-  comparable,
+  comparable, textOf,
 } from "./property-lib.js";
 import { SocketClient, SocketServer } from "../dist/hosts/node/index.js";
 
@@ -34,7 +34,7 @@ async function check(property, numRuns) {
 
 const aSendBufferSize = fc.constantFrom(1, 7, 64, 300, 1460, 65536);
 
-describe("property: codec and framing under any chunking", function () {
+describe(`property: codec and framing under any chunking (FC_SEED=${seed})`, function () {
   this.timeout(60000);
 
   it("framed: a stream of messages of mixed types decodes message by message to what was sent", async function () {
@@ -150,7 +150,7 @@ async function roundTrip({ type, values }, { rawBytes, batch, lengths, receiveBu
   return { got, errors };
 }
 
-describe("property: end to end over loopback, through a re-chunking proxy", function () {
+describe(`property: end to end over loopback, through a re-chunking proxy (FC_SEED=${seed})`, function () {
   this.timeout(120000);
 
   const aConfig = fc.record({
@@ -177,8 +177,14 @@ describe("property: end to end over loopback, through a re-chunking proxy", func
     }
   });
 
+  // Sends that encode to no byte at all in raw mode ("", [""], an empty image) are left out here:
+  // on the core as merged they can hang the event loop (test/hostile.test.js, "zero-length raw send"),
+  // and a hang would stop the whole run instead of failing one test.
+  const encodesToNothing = (type, v) => (type === "string" ? textOf(v) === "" : typeof v === "object" && v !== null && !Array.isArray(v) && v.byteLength === 0);
+
   it("raw: the concatenated stream the server's Socket emits is what was sent", async function () {
-    await check(fc.asyncProperty(aTypedStream, aConfig, async (stream, config) => {
+    await check(fc.asyncProperty(aTypedStream.map(({ type, values }) => ({ type, values: values.filter((v) => !encodesToNothing(type, v)) })), aConfig, async (stream, config) => {
+      if (process.env.FC_TRACE) console.error("raw e2e run:", fc.stringify([stream, config]).slice(0, 3000));
       const { got, errors } = await roundTrip(stream, { ...config, rawBytes: true });
       expect(errors, "no error on either side").to.deep.equal([]);
       expect(totalRaw(stream.type, got)).to.deep.equal(expectedRaw(stream.type, stream.values));
