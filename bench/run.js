@@ -1,4 +1,4 @@
-// `npm run bench`: every figure of issue 4 on the Node host, one table per part, each row measured
+// `npm run bench`: every figure on the Node host, one table per part, each row measured
 // in the same run as its baseline. Timings are reported, never judged: the exit code says only
 // whether the bench itself ran.
 //
@@ -105,7 +105,7 @@ export function tables(r) {
   return out;
 }
 
-/** Issue 4's targets, checked against the figures (information, not a verdict on the run). */
+/** The targets, checked against the figures (information, not a verdict on the run). */
 export function targets(r) {
   const lines = [];
   const e = (name) => r.e2e.find((x) => x.name === name);
@@ -131,7 +131,7 @@ function print(r, asMarkdown) {
     out.push(asMarkdown ? markdown(t[key]) : table(t[key]), "");
   }
   if (r.xs) out.push(`XS: ${r.xs.note}`, "");
-  out.push("targets (issue 4):", ...targets(r).map((l) => `  ${l}`));
+  out.push("targets:", ...targets(r).map((l) => `  ${l}`));
   out.push("", "rates: median of the runs ± half their range; ratio: median of per-run framed/raw pairs (min–max);",
     "B/msg: V8 heap bytes allocated per message in steady state (+ ArrayBuffer backing stores, 'ext'), sender and receiver together.");
   return out.join("\n");

@@ -1,4 +1,4 @@
-// The XS part of issue 4: codec and framing cost per element as a deterministic count — machine
+// The XS part of the benchmarks: codec and framing cost per element as a deterministic count — machine
 // instructions of the xsnap XS engine under `valgrind --tool=callgrind`, not seconds.
 //
 // How: the compiled module (dist/modules/socket/*.js, sourceMappingURL lines stripped, as

@@ -1,4 +1,4 @@
-// Backpressure (SPEC §7): multi-megabyte and many-message sends to slow readers arrive whole and in
+// Backpressure: multi-megabyte and many-message sends to slow readers arrive whole and in
 // order; the module never writes more than the TCP IO says is writable (checked with a wrapping TCP
 // class given through the `tcp` option, both on a client and on a server Socket).
 
@@ -74,7 +74,7 @@ function checkingTCP(writeBufferSize = 4096) {
   return CheckingTCP;
 }
 
-describe("api: backpressure (SPEC §7)", function () {
+describe("api: backpressure", function () {
   const t = new Tracker();
   const stops = [];
   afterEach(async () => {

@@ -1,4 +1,4 @@
-// Failures over real loopback (SPEC §3–5, §7): connection refused and retries, connectTimeout,
+// Failures over real loopback: connection refused and retries, connectTimeout,
 // idleTimeout, a peer closing mid-message or resetting, oversize frame headers, bad received data,
 // bad options (constructor errors naming the option) and bad data to send (all-or-nothing).
 
@@ -52,7 +52,7 @@ function neverConnectingTCP() {
   return NeverConnects;
 }
 
-describe("api: failures (SPEC §3–5, §7)", function () {
+describe("api: failures", function () {
   const t = new Tracker();
   afterEach(() => t.cleanup());
 
@@ -323,7 +323,7 @@ describe("api: failures (SPEC §3–5, §7)", function () {
     }
   });
 
-  describe("bad options: the constructor throws an Error naming the option (SPEC §3)", function () {
+  describe("bad options: the constructor throws an Error naming the option", function () {
     const CLIENT_CASES = [
       ["unknown name", { colour: "red" }, "colour"],
       ["server-only option on a client", { hostInterface: "127.0.0.1" }, "hostInterface"],
@@ -411,7 +411,7 @@ describe("api: failures (SPEC §3–5, §7)", function () {
       expect(() => t.add(new SocketServer(42))).to.throw(Error, /options/);
     });
 
-    it("defaults are those of SPEC §3 and copied per instance (one instance cannot change another's)", function () {
+    it("defaults are the documented ones and copied per instance (one instance cannot change another's)", function () {
       const a = t.add(new SocketClient());
       const b = t.add(new SocketClient(4001, "localhost", { rawBytes: false, idleTimeout: 3 }));
       expect(a.options).to.include({
@@ -442,7 +442,7 @@ describe("api: failures (SPEC §3–5, §7)", function () {
     });
   });
 
-  describe("bad data to send: \"error\" naming type and kind, nothing written, the connection keeps working (SPEC §4)", function () {
+  describe("bad data to send: \"error\" naming type and kind, nothing written, the connection keeps working", function () {
     const cyclic = { name: "loop" };
     cyclic.self = cyclic;
     // [sendType, value, kind named in the message, a good value, its bytes (rawBytes true)]

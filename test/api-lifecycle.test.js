@@ -1,4 +1,4 @@
-// SPEC §2 and §7 over real loopback: open/close order, "close" exactly once and listeners removed,
+// docs/protocol.md and §7 over real loopback: open/close order, "close" exactly once and listeners removed,
 // queueing before "open", discardMessagesBeforeOpen, maxUnsentMessages, server start/stop, port 0,
 // port in use, remoteHost()/remotePort(), and "error" with no listener.
 
@@ -12,7 +12,7 @@ import { SocketClient, SocketServer, EventEmitter } from "../dist/hosts/node/ind
 
 const EVENTS = ["open", "data", "close", "error"];
 
-describe("api: life cycle (SPEC §2, §7)", function () {
+describe("api: life cycle", function () {
   const t = new Tracker();
   afterEach(() => t.cleanup());
 
@@ -240,7 +240,7 @@ describe("api: life cycle (SPEC §2, §7)", function () {
     });
   });
 
-  describe("queueing before open (SPEC §7)", function () {
+  describe("queueing before open", function () {
     it('sends before "open" are delivered in order after the "open" handlers ran; a send in the handler comes after them', async function () {
       const { port, nextSocket } = await startServer(t, { rawBytes: false });
       const client = t.add(new SocketClient(port, LOOPBACK, { rawBytes: false, reconnectAttempts: 0 }));
@@ -416,7 +416,7 @@ describe("api: life cycle (SPEC §2, §7)", function () {
     });
   });
 
-  describe('"error" with no listener (SPEC §7)', function () {
+  describe('"error" with no listener', function () {
     it("is reported through console.error, never thrown", async function () {
       const { client } = await pair(t);
       const closed = once(client, "close");

@@ -1,4 +1,4 @@
-// SPEC §4–6 over real loopback: every type module to module (framed and raw), the bytes on the
+// docs/protocol.md over real loopback: every type module to module (framed and raw), the bytes on the
 // wire as a raw node:net peer sees them (big-endian, Java narrowing, frame headers), and decoding
 // whatever the TCP chunking (split UTF-8, split elements, one byte at a time).
 
@@ -41,7 +41,7 @@ function concatBuffers(list) {
   return Buffer.concat(list.map((b) => Buffer.from(b)));
 }
 
-describe("api: data types (SPEC §4–6)", function () {
+describe("api: data types", function () {
   const t = new Tracker();
   afterEach(() => t.cleanup());
 
@@ -79,13 +79,13 @@ describe("api: data types (SPEC §4–6)", function () {
           client.send(spec.many);
           const expected = 1 + spec.many.length;
           if (rawBytes) {
-            // SPEC §6: one "data" per element
+            // docs/protocol.md: one "data" per element
             await waitFor(() => log.of("data").length >= expected, 1500, `${expected} elements`);
             await delay(20);
             expect(log.of("error")).to.deep.equal([]);
             expect(log.values()).to.deep.equal([spec.one, ...spec.many]);
           } else {
-            // SPEC §5: one message per send(): a number for one element, an array for more
+            // docs/protocol.md: one message per send(): a number for one element, an array for more
             await waitFor(() => log.of("data").length >= 2, 1500, "2 messages");
             await delay(20);
             expect(log.of("error")).to.deep.equal([]);
@@ -110,7 +110,7 @@ describe("api: data types (SPEC §4–6)", function () {
         const log = record(socket, ["data", "error"]);
         client.send(TEXT);
         client.send(["ab", "c€", "𝄞"]);
-        client.send(12.5); // SPEC §4: a number as string is its decimal text
+        client.send(12.5); // docs/protocol.md: a number as string is its decimal text
         if (rawBytes) {
           const whole = TEXT + "abc€𝄞" + "12.5";
           await waitFor(() => log.values().join("") === whole, 1500, "all text");
@@ -128,7 +128,7 @@ describe("api: data types (SPEC §4–6)", function () {
         const log = record(socket, ["data", "error"]);
         client.send(OBJECT);
         if (rawBytes) {
-          // SPEC §6 does not frame json; the bytes are JSON text, whatever the receiver makes of them
+          // docs/protocol.md does not frame json; the bytes are JSON text, whatever the receiver makes of them
           await waitFor(() => log.of("data").length >= 1);
           await delay(20);
           const values = log.values();

@@ -24,7 +24,7 @@ const decodeMessage = (type, _text, bytes, start, end) => new MessageDecoder(typ
 const u8 = (a) => Uint8Array.from(a);
 const same = (a, b) => expect(Object.is(a, b) || (a !== a && b !== b), `${a} vs ${b}`).to.equal(true);
 
-describe("types and narrowing (SPEC §4)", () => {
+describe("types and narrowing", () => {
   it("lists the accessor types, the unsignedint addition and the image formats", () => {
     expect(TYPE_NAMES).to.have.members([
       "byte", "short", "int", "float", "double", "number", "unsignedbyte", "unsignedshort",
@@ -70,7 +70,7 @@ describe("Encoder", () => {
     expect(hex(enc("int").encode(new Float64Array([1, 2]), false))).to.equal("00 00 00 01 00 00 00 02");
   });
 
-  it("frames with the SPEC §5 header at each boundary length", () => {
+  it("frames with the header at each boundary length", () => {
     for (const { length, header } of headers) {
       const bytes = enc("image", 1 << 20).encode(new Uint8Array(length).fill(7), true);
       expect(bytes.length).to.equal(header.length + length);
@@ -206,7 +206,7 @@ function rawDecode(type, bytes, cuts, batch = false) {
   return out;
 }
 
-describe("RawDecoder (SPEC §6)", () => {
+describe("RawDecoder", () => {
   it("keeps a numeric element split at every offset", () => {
     const values = [1.5, -2.25, 1e300, -0.125];
     const bytes = enc("double").encode(values, false).slice();

@@ -83,14 +83,14 @@ function setup(options = {}, TCP = ScriptedTCP) {
   const events = [];
   const codes = [];
   const settings = clientOptions(host.defaults, options);
-  const conn = new Connection(host, settings, {
-    emit(event, a, b) {
+  const owner = {
+    dispatch(event, a, b) {
       if (event === "error") codes.push(b);
       events.push(event === "open" || event === "close" || event === "drain" ? [event] : [event, a]);
       return true;
     },
-    afterClose: () => events.push(["afterClose"]),
-  });
+  };
+  const conn = new Connection(host, settings, owner, () => events.push(["afterClose"]));
   return { host, conn, events, codes };
 }
 
@@ -323,5 +323,34 @@ describe("Connection engine (scripted socket, manual clock)", () => {
     expect(events.slice(1).map((e) => e[0])).to.deep.equal(["error", "error", "close", "afterClose"]);
     expect(events[1][1]).to.equal("Write failed: broken pipe");
     expect(events[2][1]).to.match(/Socket is closed/);
+  });
+
+  it("an allocation that fails while a large message arrives closes that connection with ENOMEM, nothing thrown", () => {
+    const { host, conn, events, codes } = setup({ rawBytes: false, receiveType: "image", receiveBufferSize: 64, maxMessageSize: 1 << 30 });
+    conn.open("127.0.0.1", 1);
+    const tcp = ScriptedTCP.last;
+    tcp.connect(10);
+    const Real = globalThis.Uint8Array;
+    const header = Real.from([0xff, 0, 1, 0, 0, ...new Array(59).fill(7)]); // 65536 announced: a 118-byte buffer to start
+    const more = new Real(1200).fill(7); // growing past 1000 bytes fails
+    const arrive = (bytes) => { tcp.incoming.push(bytes); tcp.options.onReadable.call(tcp, tcp.available); };
+    globalThis.Uint8Array = class extends Real {
+      constructor(...args) {
+        if (typeof args[0] === "number" && args[0] > 1000) throw new RangeError("Array buffer allocation failed");
+        super(...args);
+      }
+    };
+    try {
+      arrive(header);
+      arrive(more);
+    } finally {
+      globalThis.Uint8Array = Real;
+    }
+    expect(tcp.closed).to.equal(true);
+    host.advance(0);
+    expect(events.slice(1, 2)[0][0]).to.equal("error");
+    expect(events[1][1]).to.match(/^No memory for a message announced by the peer \(Array buffer allocation failed\): closing the connection$/);
+    expect(codes).to.deep.equal(["ENOMEM"]);
+    expect(events.slice(2).map((e) => e[0])).to.deep.equal(["close", "afterClose"]);
   });
 });

@@ -1,4 +1,4 @@
-// The EventEmitter (Node semantics, safe removal while emitting) and option checking (SPEC §3).
+// The EventEmitter (Node semantics, safe removal while emitting) and option checking.
 import { expect } from "chai";
 import { EventEmitter } from "../dist/modules/socket/emitter.js";
 import { clientOptions, serverOptions } from "../dist/modules/socket/options.js";
@@ -86,7 +86,7 @@ describe("EventEmitter", () => {
 
 const HOST = { receiveBufferSize: 1000, sendBufferSize: 2000, maxMessageSize: 3000, maxUnsentBytes: 4000 };
 
-describe("options (SPEC §3)", () => {
+describe("options", () => {
   it("has the SPEC defaults, and the host's buffer sizes", () => {
     const o = clientOptions(HOST, {});
     expect(o).to.include({

@@ -1,8 +1,8 @@
-// Byte-level fixtures (SPEC §4–5), written out by hand from the rules, not computed by the code
+// Byte-level fixtures, written out by hand from the rules, not computed by the code
 // under test. Each: the type, the value sent, the payload bytes on the wire, the value read back.
 
 export const numeric = [
-  // SPEC §4 narrowing examples
+  // docs/protocol.md narrowing examples
   { type: "byte", value: 128, bytes: [0x80], back: -128 },
   { type: "byte", value: 256, bytes: [0x00], back: 0 },
   { type: "int", value: 3e9, bytes: [0x7f, 0xff, 0xff, 0xff], back: 2147483647 },
@@ -53,7 +53,7 @@ export const numeric = [
   { type: "number", value: 0.1, bytes: [0x3f, 0xb9, 0x99, 0x99, 0x99, 0x99, 0x99, 0x9a], back: 0.1 },
 ];
 
-/** Frame headers by payload length (SPEC §5). */
+/** Frame headers by payload length. */
 export const headers = [
   { length: 0, header: [0x00] },
   { length: 1, header: [0x01] },

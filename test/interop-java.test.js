@@ -1,4 +1,4 @@
-// Byte-for-byte interop with a Java peer (SPEC §9): test/java/InteropPeer.java reads what this
+// Byte-for-byte interop with a Java peer: test/java/InteropPeer.java reads what this
 // module sends with java.io.DataInputStream (readUnsignedByte / readInt / readFully / readDouble /
 // …) and writes back with java.io.DataOutputStream — the encodings Cape Code's Vert.x buffers use.
 // It reports, as JSON lines, the values it decoded and the exact bytes it consumed (hex), which are
@@ -109,7 +109,7 @@ const FRAMED = {
     ],
     reply: [Math.PI, [-0, Number.MAX_VALUE, 5e-324, -Infinity, 0.1, NaN]],
   },
-  number: { // = double (SPEC §4)
+  number: { // = double
     send: [0.1, [1, 2]],
     java: [
       { hex: "08 3fb999999999999a", values: [0.1], bits: ["3fb999999999999a"] },
@@ -284,7 +284,7 @@ function checkPeerFinished({ peer, exit }) {
 
 // ---- the suite ----
 
-describe("interop with a Java DataInputStream / DataOutputStream peer (SPEC §9)", function () {
+describe("interop with a Java DataInputStream / DataOutputStream peer", function () {
   this.timeout(DEADLINE + 5000);
 
   before(function () {

@@ -97,6 +97,29 @@ describe("SendQueue (the outgoing ring)", () => {
     expect(out).to.deep.equal([...frame([9]), ...frame(big), ...frame([7])]);
   });
 
+  it("a text too large for the ring is encoded into a buffer of its own, once measured if its guess was short", () => {
+    const q = new SendQueue(16, 0, 1000);
+    const e = new Encoder(typeInfo("string"), text);
+    for (const value of ["a".repeat(40), "é".repeat(40), "😀".repeat(100), "x".repeat(254) + "é"]) {
+      q.stage(e, value, true);
+      expect([...q.staged(0)], value.slice(0, 8)).to.deep.equal([...frame(utf8(value))]);
+      q.stage(e, value, false);
+      expect([...q.staged(0)]).to.deep.equal(utf8(value));
+    }
+  });
+
+  it("a raw message of no bytes never waits (nothing to write), so it cannot stall what follows", () => {
+    const q = new SendQueue(16, 0, 1000);
+    const e = new Encoder(typeInfo("string"), text);
+    const out = [];
+    send(q, e, "x".repeat(40), false, 0, out); // waits in a buffer of its own
+    send(q, e, "", false, 0, out);
+    expect(q.length).to.equal(1);
+    send(q, e, "y", false, 0, out);
+    drain(q, 1000, out);
+    expect(out).to.deep.equal(utf8("x".repeat(40) + "y"));
+  });
+
   it("a value that cannot be converted throws CodecError and leaves the queue as it was", () => {
     const q = new SendQueue(64, 10, 1000);
     const e = new Encoder(typeInfo("int"), text);

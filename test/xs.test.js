@@ -1,4 +1,4 @@
-// The XS tier (issue 3): the compiled module inside the XS engine (xsnap, built from
+// The XS tier: the compiled module inside the XS engine (xsnap, built from
 // @agoric/xsnap's sources by hosts/xs/build.js and cached in .xs-build/), on a simulated,
 // deterministic ECMA-419 network. Every scenario of test/scenarios/ runs in XS (several seeds)
 // and, where it makes sense, on the Node host too, where its result must be the same.

@@ -12,22 +12,27 @@ import { fileURLToPath } from "node:url";
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const PKG = path.join(ROOT, "node_modules/@agoric/xsnap");
 
-/** Path of the cached xsnap binary, building it first if needed. Throws with a clear message. */
+/**
+ * Path of the cached xsnap binary, building it first if needed. Throws with a clear message.
+ * Its XS stack holds $XSNAP_STACK_COUNT slots (4096, xsnap's own size, when unset): it is built
+ * from a copy of xsnap.c patched for that (bench/xs-stack.js uses it to find the stack a path needs).
+ */
 export function buildXsnap({ log = () => {} } = {}) {
   if (os.type() !== "Linux") throw new Error(`XS build: only Linux is supported here (this is ${os.type()})`);
   const pkgJson = path.join(PKG, "package.json");
   if (!fs.existsSync(pkgJson)) throw new Error("XS build: @agoric/xsnap is not installed (run npm install)");
   const version = JSON.parse(fs.readFileSync(pkgJson, "utf8")).version;
-  const dir = path.join(ROOT, ".xs-build", `xsnap-${version}`);
+  const dir = path.join(ROOT, ".xs-build", `xsnap-${version}-envstack`);
   const bin = path.join(dir, "xsnap");
   if (fs.existsSync(bin)) return bin;
 
-  const makefiles = path.join(PKG, "xsnap-native/xsnap/makefiles/lin");
+  let makefiles = path.join(PKG, "xsnap-native/xsnap/makefiles/lin"); // checked here, built from a patched copy
   const moddable = path.join(PKG, "moddable");
   for (const needed of [path.join(makefiles, "xsnap.mk"), path.join(moddable, "xs/includes/xs.h")])
     if (!fs.existsSync(needed)) throw new Error(`XS build: ${needed} is missing from @agoric/xsnap@${version}`);
   fs.mkdirSync(path.join(ROOT, ".xs-build"), { recursive: true });
   const work = fs.mkdtempSync(path.join(ROOT, ".xs-build", "tmp-")); // private: parallel runs don't collide
+  makefiles = patchedCopy(work);
   const started = Date.now();
   log(`building xsnap ${version} from @agoric/xsnap sources (make, once; cached in ${path.relative(ROOT, dir)})`);
   const make = spawnSync("make", [
@@ -49,6 +54,20 @@ export function buildXsnap({ log = () => {} } = {}) {
   fs.rmSync(work, { recursive: true, force: true });
   log(`built ${path.relative(ROOT, bin)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return bin;
+}
+
+// A copy of xsnap-native/xsnap (makefiles and sources; the XS sources stay where they are) whose
+// xsnap.c takes the stack size from the environment. Returns its makefiles/lin directory.
+function patchedCopy(work) {
+  const from = path.join(PKG, "xsnap-native/xsnap");
+  const to = path.join(work, "xsnap");
+  for (const part of ["makefiles", "sources"]) fs.cpSync(path.join(from, part), path.join(to, part), { recursive: true });
+  const file = path.join(to, "sources/xsnap.c");
+  const text = fs.readFileSync(file, "utf8");
+  const literal = /4096,(\s*)\/\* stackCount \*\//;
+  if (!literal.test(text)) throw new Error("XS build: xsnap.c no longer sets stackCount as expected");
+  fs.writeFileSync(file, text.replace(literal, '(getenv("XSNAP_STACK_COUNT") ? atoi(getenv("XSNAP_STACK_COUNT")) : 4096),$1/* stackCount */'));
+  return path.join(to, "makefiles/lin");
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -4,7 +4,7 @@
 // The environment handed to a scenario is the one test/scenarios/node-env.js gives on Node.
 
 import { install } from "./sim/current.js";
-import { abortSocket, Listener, loseListener, TCP } from "./sim/net.js";
+import { abortSocket, Listener, loseListener, shutdownSocket, TCP } from "./sim/net.js";
 import { describeError, World, type NetConfig } from "./sim/world.js";
 
 type Bytes = Uint8Array;
@@ -12,6 +12,7 @@ type Bytes = Uint8Array;
 interface Peer {
   write(bytes: Bytes): void;
   end(): void;
+  shutdown(): void; // half-close: FIN after what was written; reading goes on
   reset(): void;
   pause(): void;
   resume(): void;
@@ -29,6 +30,12 @@ interface Scenario {
   run(env: unknown): void;
 }
 
+/** test/scenarios/env-core.js, handed in by the runner: the part of the env both hosts share. */
+export interface EnvCore {
+  makePrng(seed: number): () => number;
+  scenarioEnv(seed: number, fail: (message: string) => never): Record<string, unknown>;
+}
+
 export interface RunRequest {
   name: string;
   seed: number;
@@ -38,8 +45,8 @@ class Failure extends Error {}
 
 const SETTLE = 600000; // virtual ms allowed after done() for deferred events to drain
 
-function runOne(api: Record<string, unknown>, scenario: Scenario, seed: number): Record<string, unknown> {
-  const world = new World(seed);
+function runOne(api: Record<string, unknown>, core: EnvCore, scenario: Scenario, seed: number): Record<string, unknown> {
+  const world = new World(seed, core.makePrng(seed ^ WORLD_SEED));
   install(world);
   const log: string[] = [];
   const reports: string[] = [];
@@ -73,7 +80,12 @@ function runOne(api: Record<string, unknown>, scenario: Scenario, seed: number):
         else queue[0] = head.subarray(n);
       }
       if (queue.length === 0 && ending) close();
+      if (queue.length === 0 && shutting && !closed) {
+        shutting = false;
+        shutdownSocket(tcp);
+      }
     };
+    let shutting = false;
     let ending = false;
     let open = false;
     let closed = false;
@@ -96,6 +108,10 @@ function runOne(api: Record<string, unknown>, scenario: Scenario, seed: number):
       },
       end() {
         ending = true;
+        if (open) flush();
+      },
+      shutdown() {
+        shutting = true;
         if (open) flush();
       },
       reset() {
@@ -144,11 +160,10 @@ function runOne(api: Record<string, unknown>, scenario: Scenario, seed: number):
     return peer;
   };
 
-  const prng = makePrng(seed);
   const env = {
     host: "xs",
-    seed,
     ...api,
+    ...core.scenarioEnv(seed, fail),
     log(line: string) {
       log.push(String(line));
       world.trace(`log ${line}`);
@@ -158,21 +173,10 @@ function runOne(api: Record<string, unknown>, scenario: Scenario, seed: number):
       finished = true;
       result = value === undefined ? null : value;
     },
-    fail,
-    assert(condition: unknown, message: string) {
-      if (!condition) fail(`assertion failed: ${message}`);
-    },
-    eq(actual: unknown, expected: unknown, message: string) {
-      const a = JSON.stringify(actual);
-      const e = JSON.stringify(expected);
-      if (a !== e) fail(`${message}: expected ${clip(e)}, got ${clip(a)}`);
-    },
     timer(fn: () => void, ms: number) {
       world.at(ms, fn);
     },
     now: () => world.now,
-    random: () => prng(),
-    int: (min: number, max: number) => min + Math.floor(prng() * (max - min + 1)),
     reports: () => reports.slice(),
     net: {
       configure(config: Partial<NetConfig>) {
@@ -256,30 +260,17 @@ function runOne(api: Record<string, unknown>, scenario: Scenario, seed: number):
   };
 }
 
-function clip(text: string | undefined): string {
-  const t = String(text);
-  return t.length > 300 ? `${t.slice(0, 300)}…(${t.length} chars)` : t;
-}
-
-function makePrng(seed: number): () => number {
-  let state = (seed ^ 0x5bd1e995) | 0;
-  return () => {
-    let t = (state = (state + 0x6d2b79f5) | 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const WORLD_SEED = 0x9e3779b9 ^ 0x5bd1e995; // the simulated network draws from a stream of its own
 
 /** Runs each requested (scenario, seed) and prints its result line. */
-export function runAll(api: Record<string, unknown>, scenarios: Scenario[], requests: RunRequest[]): void {
+export function runAll(api: Record<string, unknown>, core: EnvCore, scenarios: Scenario[], requests: RunRequest[]): void {
   const byName = new Map<string, Scenario>();
   for (const s of scenarios) byName.set(s.name, s);
   let count = 0;
   for (const { name, seed } of requests) {
     const scenario = byName.get(name);
     const outcome = scenario
-      ? runOne(api, scenario, seed)
+      ? runOne(api, core, scenario, seed)
       : { name, seed, ok: false, error: `no scenario named ${name}` };
     print(`@@XS-RESULT ${JSON.stringify(outcome)}`);
     count++;

@@ -19,6 +19,22 @@ export class CodecError extends Error {
   }
 }
 
+/** A DataView over the whole buffer of each Uint8Array it is asked about, made once per buffer, not per message. */
+class Views {
+  #last: ArrayBufferLike | null = null;
+  #lastView: DataView | null = null;
+  #views = new WeakMap<ArrayBufferLike, DataView>();
+
+  of(bytes: Uint8Array): DataView {
+    const buffer = bytes.buffer;
+    if (buffer === this.#last) return this.#lastView!;
+    let view = this.#views.get(buffer);
+    if (view === undefined) this.#views.set(buffer, (view = new DataView(buffer)));
+    this.#last = buffer;
+    return (this.#lastView = view);
+  }
+}
+
 function notConvertible(value: unknown, type: TypeInfo, detail = ""): CodecError {
   return new CodecError("EINVALIDDATA", `Cannot send ${kindOf(value)} as ${type.name}${detail}`);
 }
@@ -34,11 +50,15 @@ function notConvertible(value: unknown, type: TypeInfo, detail = ""): CodecError
  */
 export class Encoder {
   readonly type: TypeInfo;
-  /** After write() returned -1: the payload's length in bytes. */
+  /** After write() returned -1: the payload's length in bytes, or for a text a lower bound (see exact). */
   needed = 0;
+  /** Whether `needed` is the exact length (a text is measured only once a guess did not fit). */
+  exact = true;
   #text: TextCodec;
-  #value: unknown = undefined; // what measure() accepted: a number, an array-like, bytes or a text
-  #views = new WeakMap<ArrayBufferLike, DataView>(); // one DataView per destination buffer
+  #value: unknown = undefined; // what measure() accepted: an array-like, bytes or a text
+  #one: number[] = [0]; // a single number is written as this one-element list: nothing allocated
+  #textLength = -1; // the UTF-8 length of the text in #value, once measured
+  #views = new Views();
 
   constructor(type: TypeInfo, text: TextCodec) {
     this.type = type;
@@ -50,7 +70,8 @@ export class Encoder {
     switch (type.kind) {
       case KIND_NUMBER: {
         if (typeof value === "number") {
-          this.#value = value;
+          this.#one[0] = value;
+          this.#value = this.#one;
           return type.size;
         }
         if (!Array.isArray(value) && !(ArrayBuffer.isView(value) && !(value instanceof DataView)))
@@ -62,9 +83,11 @@ export class Encoder {
       }
       case KIND_STRING:
         this.#value = this.#asText(value);
+        this.#textLength = -1;
         return -1;
       case KIND_JSON:
         this.#value = this.#asJSON(value);
+        this.#textLength = -1;
         return -1;
       default: {
         const bytes = this.#asBytes(value);
@@ -79,9 +102,9 @@ export class Encoder {
     const value = this.#value;
     switch (type.kind) {
       case KIND_NUMBER: {
-        const n = typeof value === "number" ? type.size : (value as ArrayLike<unknown>).length * type.size;
+        const n = (value as ArrayLike<unknown>).length * type.size;
         if (at + n > end) return this.#tooSmall(n);
-        const bad = writeNumbers(this.#view(dest), dest.byteOffset + at, type.code, value as number | ArrayLike<unknown>);
+        const bad = writeNumbers(this.#views.of(dest), dest.byteOffset + at, type.code, value as ArrayLike<unknown>);
         if (bad >= 0) throw notConvertible((value as ArrayLike<unknown>)[bad], type, ` (element ${bad} of the array)`);
         return n;
       }
@@ -96,27 +119,24 @@ export class Encoder {
     }
   }
 
-  #tooSmall(n: number): number {
+  #tooSmall(n: number, exact = true): number {
     this.needed = n;
+    this.exact = exact;
     return -1;
-  }
-
-  #view(dest: Uint8Array): DataView {
-    let view = this.#views.get(dest.buffer);
-    if (view === undefined) this.#views.set(dest.buffer, (view = new DataView(dest.buffer)));
-    return view;
   }
 
   // 3 bytes per UTF-16 unit is the most UTF-8 takes. With no more units than free bytes the text
   // may fit: encode it; it did unless fewer than 4 bytes (one character) were left over and the
-  // bytes stand for fewer units than the text has. Only then is the text measured in JavaScript.
+  // bytes stand for fewer units than the text has. A text that was not tried says it needs at least
+  // as many bytes as it has units (not exact); one that was tried and did not fit is measured.
   #writeText(text: string, dest: Uint8Array, at: number, end: number): number {
-    const space = end - at; // may be negative: then it does not fit, and `needed` says how much it takes
+    const space = end - at; // may be negative: then it does not fit
     if (text.length <= space) {
       const n = this.#text.encodeUTF8Into(text, at === 0 && end === dest.length ? dest : dest.subarray(at, end));
       if (text.length * 3 <= space || space - n >= 4 || utf16Units(dest, at, at + n) === text.length) return n;
+      if (this.#textLength < 0) this.#textLength = utf8Length(text); // a loop over the text in JavaScript
     }
-    return this.#tooSmall(utf8Length(text));
+    return this.#textLength >= 0 ? this.#tooSmall(this.#textLength) : this.#tooSmall(text.length, false);
   }
 
   #asText(value: unknown): string {
@@ -173,6 +193,7 @@ export class MessageDecoder {
   readonly type: TypeInfo;
   #text: TextCodec;
   #one: number[] = [0]; // the single element of a one-element message is read through this
+  #views = new Views();
 
   constructor(type: TypeInfo, text: TextCodec) {
     this.type = type;
@@ -190,13 +211,14 @@ export class MessageDecoder {
           const why = n === 0 ? `a numeric message holds at least one ${size}-byte element` : `not a whole number of ${size}-byte elements`;
           throw new CodecError("EBADLENGTH", `Received ${aType(type)} message of ${n} bytes: ${why}`);
         }
-        const view = new DataView(bytes.buffer, bytes.byteOffset + start, n);
-        if (n === size) return readNumbers(view, 0, n, type.code, this.#one, 0)[0];
+        const view = this.#views.of(bytes);
+        const from = bytes.byteOffset + start;
+        if (n === size) return readNumbers(view, from, from + n, type.code, this.#one, 0)[0];
         // filled with a number of the elements' kind (a small integer, or not), so that V8 does not
         // convert the array to doubles on the first store; XS fills a holey array far slower
         const code = type.code;
         const fill = code === T_BYTE || code === T_UBYTE || code === T_SHORT || code === T_USHORT ? 0 : 0.5;
-        return readNumbers(view, 0, n, code, new Array<number>(n / size).fill(fill), 0);
+        return readNumbers(view, from, from + n, code, new Array<number>(n / size).fill(fill), 0);
       }
       case KIND_STRING: return this.#text.decodeUTF8(bytes.subarray(start, end));
       case KIND_JSON: {
@@ -232,6 +254,7 @@ export class RawDecoder {
   #carryView = new DataView(this.#carry.buffer);
   #carried = 0;
   #one: number[] = [0];
+  #views = new Views();
 
   constructor(type: TypeInfo, text: TextCodec, batch: boolean) {
     this.type = type;
@@ -271,11 +294,13 @@ export class RawDecoder {
     }
     const whole = i + Math.floor((end - i) / size) * size;
     if (whole > i) {
-      const view = new DataView(bytes.buffer, bytes.byteOffset + i, whole - i);
-      if (batch) readNumbers(view, 0, whole - i, code, batch, batch.length);
+      const view = this.#views.of(bytes);
+      const from = bytes.byteOffset + i;
+      const to = bytes.byteOffset + whole;
+      if (batch) readNumbers(view, from, to, code, batch, batch.length);
       else {
         const one = this.#one;
-        for (let at = 0; at < whole - i; at += size) if (!sink(readNumbers(view, at, at + size, code, one, 0)[0])) return false;
+        for (let at = from; at < to; at += size) if (!sink(readNumbers(view, at, at + size, code, one, 0)[0])) return false;
       }
     }
     if (whole < end) {

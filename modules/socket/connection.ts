@@ -13,11 +13,9 @@ import type { CommonOptions } from "./options.js";
 import { QueueFullError, SendQueue } from "./queue.js";
 import { typeInfo } from "./types.js";
 
-/** The public object the events are emitted on. */
-export interface ConnectionOwner {
-  emit(event: string, a?: unknown, b?: unknown): boolean;
-  /** After "close" was emitted: drop listeners, leave the server's list. */
-  afterClose(): void;
+/** The public object the events are emitted on (called directly: no frame in between on the data path). */
+export interface EventTarget {
+  dispatch(event: string, a?: unknown, b?: unknown): boolean;
 }
 
 export interface ConnectionSettings extends CommonOptions {
@@ -46,8 +44,9 @@ interface Pending {
 }
 
 export class Connection {
-  #host: Host;
-  #owner: ConnectionOwner;
+  #platform: Host;
+  #owner: EventTarget;
+  #afterClose: () => void; // after "close" was emitted: drop listeners, leave the server's list
   #settings: ConnectionSettings;
   #TCP: TCPConstructor | undefined;
   #state = NEW;
@@ -77,19 +76,20 @@ export class Connection {
   #remoteAddress: string | undefined = undefined;
   #remotePort: number | undefined = undefined;
 
-  constructor(host: Host, settings: ConnectionSettings, owner: ConnectionOwner) {
-    this.#host = host;
+  constructor(platform: Host, settings: ConnectionSettings, owner: EventTarget, afterClose: () => void) {
+    this.#platform = platform;
     this.#owner = owner;
+    this.#afterClose = afterClose;
     this.#settings = settings;
-    this.#TCP = settings.tcp ?? host.TCP;
+    this.#TCP = settings.tcp ?? platform.TCP;
     this.#rx = new Uint8Array(settings.rawBytes ? settings.receiveBufferSize : Math.max(settings.receiveBufferSize, HEADER_MAX)); // a long header fits
     const sendType = typeInfo(settings.sendType)!;
     const receiveType = typeInfo(settings.receiveType)!;
-    this.#encoder = new Encoder(sendType, host);
+    this.#encoder = new Encoder(sendType, platform);
     this.#queue = new SendQueue(settings.sendBufferSize, settings.maxUnsentMessages, settings.maxUnsentBytes);
-    this.#messages = new MessageDecoder(receiveType, host);
+    this.#messages = new MessageDecoder(receiveType, platform);
     this.#frames = settings.rawBytes ? null : new FrameDecoder(this.#rx, settings.maxMessageSize);
-    this.#raw = settings.rawBytes ? new RawDecoder(receiveType, host, settings.emitBatchDataAsAvailable) : null;
+    this.#raw = settings.rawBytes ? new RawDecoder(receiveType, platform, settings.emitBatchDataAsAvailable) : null;
   }
 
   get remoteAddress(): string | undefined {
@@ -105,6 +105,11 @@ export class Connection {
     return this.#queue.bytes;
   }
 
+  /** Client: open() was called (or close(): then it never will be). */
+  get started(): boolean {
+    return this.#state !== NEW;
+  }
+
   /** close() was called, or the connection ended: nothing more is sent. */
   get closed(): boolean {
     return this.#state >= CLOSING;
@@ -115,14 +120,13 @@ export class Connection {
     if (this.#settings.tcp === undefined) this.#TCP = TCP;
   }
 
-  /** Client: connects to `name` (an IP literal, "localhost" or a name to resolve), retrying as set. Returns false if not NEW. */
-  open(name: string, port: number): boolean {
-    if (this.#state !== NEW) return false;
+  /** Client: connects to `name` (an IP literal, "localhost" or a name to resolve), retrying as set. Only once. */
+  open(name: string, port: number): void {
+    if (this.#state !== NEW) return;
     this.#state = CONNECTING;
     this.#name = name;
     this.#port = port;
     this.#attempt();
-    return true;
   }
 
   /** Server side: takes over an accepted socket; open at once. */
@@ -151,6 +155,7 @@ export class Connection {
       return false;
     }
     if (this.#state !== OPEN && this.#settings.discardMessagesBeforeOpen) return true; // checked, encoded, dropped
+    if (n === 0) return true; // a raw send of no bytes ("", an empty image): nothing to write
     const direct = this.#state === OPEN && queue.length === 0 ? Math.min(n, this.#writable) : 0;
     if (direct < n && !queue.canWait(n - direct)) { // refused whole: no part of it is written
       this.#later("error", queue.refusal(n - direct).message, "EQUEUEFULL");
@@ -164,6 +169,13 @@ export class Connection {
     queue.keep(direct);
     this.#drainOwed = true;
     return true;
+  }
+
+  /** Client, before open(): gives up as a failed connect does, with an "error" and no "close". */
+  giveUp(message: string, code: string): void {
+    if (this.#state !== NEW) return;
+    this.#stop();
+    this.#later("error", message, code);
   }
 
   /** An "error" about a call of the user's, deferred like the others. */
@@ -195,7 +207,7 @@ export class Connection {
       return;
     }
     const lookup = ++this.#lookup;
-    this.#host.resolve(name, (address, reason) => {
+    this.#platform.resolve(name, (address, reason) => {
       if (lookup !== this.#lookup || this.#state !== CONNECTING) return; // closed meanwhile
       if (address) this.#connect(address);
       else this.#attemptFailed(`cannot resolve "${name}"${reason ? `: ${reason}` : ""}`);
@@ -213,7 +225,7 @@ export class Connection {
     }
     const ms = this.#settings.connectTimeout;
     if (ms > 0) {
-      this.#connectTimer = this.#host.setTimer(() => {
+      this.#connectTimer = this.#platform.setTimer(() => {
         this.#connectTimer = undefined;
         this.#attemptFailed(`timed out after ${ms} ms`);
       }, ms);
@@ -222,12 +234,12 @@ export class Connection {
 
   // One attempt failed: retry after reconnectInterval, or give up with an "error" and no "close".
   #attemptFailed(reason: string): void {
-    this.#host.clearTimer(this.#connectTimer);
+    this.#platform.clearTimer(this.#connectTimer);
     this.#connectTimer = undefined;
     this.#dropSocket();
     if (this.#attempts < this.#settings.reconnectAttempts) {
       this.#attempts++;
-      this.#retryTimer = this.#host.setTimer(() => {
+      this.#retryTimer = this.#platform.setTimer(() => {
         this.#retryTimer = undefined;
         if (this.#state === CONNECTING) this.#attempt();
       }, this.#settings.reconnectInterval);
@@ -242,7 +254,7 @@ export class Connection {
 
   #newSocket(endpoint: { address: string; port: number } | { from: TCPSocket }): TCPSocket {
     const TCP = this.#TCP;
-    if (TCP === undefined) throw new Error(`the ${this.#host.name} host has no TCP: pass one as the option "tcp"`);
+    if (TCP === undefined) throw new Error(`the ${this.#platform.name} host has no TCP: pass one as the option "tcp"`);
     const self = this;
     let socket: TCPSocket | null = null;
     // Callbacks are ignored once this socket is no longer ours (closed, replaced by a retry).
@@ -267,11 +279,11 @@ export class Connection {
   #onWritable(count: number): void {
     this.#writable = count;
     if (this.#state === CONNECTING) {
-      this.#host.clearTimer(this.#connectTimer);
+      this.#platform.clearTimer(this.#connectTimer);
       this.#connectTimer = undefined;
       this.#state = OPEN;
       this.#startIdleTimer();
-      this.#owner.emit("open"); // "open" handlers run before the queue is flushed
+      this.#owner.dispatch("open"); // "open" handlers run before the queue is flushed
       if (this.#state !== OPEN && this.#state !== CLOSING) return; // closed by a handler
       const unread = this.#unreadAtOpen;
       this.#unreadAtOpen = 0;
@@ -328,18 +340,18 @@ export class Connection {
       if (!(e instanceof CodecError)) throw e;
       return this.#badMessage(e);
     }
-    this.#owner.emit("data", value);
+    this.#owner.dispatch("data", value);
     return this.#state === OPEN;
   };
 
   #onValue = (value: unknown): boolean => {
-    this.#owner.emit("data", value);
+    this.#owner.dispatch("data", value);
     return this.#state === OPEN;
   };
 
   // One bad message: an "error", and the connection stays up, unless there were too many.
   #badMessage(e: CodecError): boolean {
-    this.#owner.emit("error", e.message, e.code);
+    this.#owner.dispatch("error", e.message, e.code);
     const limit = this.#settings.maxBadMessages;
     if (limit > 0 && ++this.#badMessages >= limit && this.#state === OPEN)
       this.#finish(`Closing the connection: ${this.#badMessages} bad messages received (maxBadMessages is ${limit})`, "ETOOMANYBAD");
@@ -402,7 +414,7 @@ export class Connection {
       this.#finish(null, "");
     } else if (this.#drainOwed) {
       this.#drainOwed = false;
-      this.#owner.emit("drain");
+      this.#owner.dispatch("drain");
     }
   }
 
@@ -412,11 +424,11 @@ export class Connection {
   #stop(): void {
     this.#state = CLOSED;
     this.#lookup++;
-    const host = this.#host;
-    host.clearTimer(this.#connectTimer);
-    host.clearTimer(this.#retryTimer);
-    host.clearTimer(this.#idleTimer);
-    host.clearTimer(this.#closeTimer);
+    const platform = this.#platform;
+    platform.clearTimer(this.#connectTimer);
+    platform.clearTimer(this.#retryTimer);
+    platform.clearTimer(this.#idleTimer);
+    platform.clearTimer(this.#closeTimer);
     this.#connectTimer = this.#retryTimer = this.#idleTimer = this.#closeTimer = undefined;
     this.#dropSocket();
     this.#queue.clear();
@@ -461,8 +473,8 @@ export class Connection {
   }
 
   #armCloseTimer(): void {
-    this.#host.clearTimer(this.#closeTimer);
-    this.#closeTimer = this.#host.setTimer(() => {
+    this.#platform.clearTimer(this.#closeTimer);
+    this.#closeTimer = this.#platform.setTimer(() => {
       this.#closeTimer = undefined;
       this.#finish(`Closed with ${this.#queue.bytes} bytes not sent: the peer read nothing for ${CLOSE_FLUSH_STALL / 1000} s`, "ECONNLOST");
     }, CLOSE_FLUSH_STALL);
@@ -471,7 +483,7 @@ export class Connection {
   // --- idle ---
 
   #touch(): void {
-    this.#lastActivity = this.#host.now();
+    this.#lastActivity = this.#platform.now();
   }
 
   #startIdleTimer(): void {
@@ -481,11 +493,11 @@ export class Connection {
     const check = (): void => {
       this.#idleTimer = undefined;
       if (this.#state !== OPEN) return;
-      const quiet = this.#host.now() - this.#lastActivity;
+      const quiet = this.#platform.now() - this.#lastActivity;
       if (quiet >= ms) this.#finish(null, ""); // idle → "close"
-      else this.#idleTimer = this.#host.setTimer(check, ms - quiet);
+      else this.#idleTimer = this.#platform.setTimer(check, ms - quiet);
     };
-    this.#idleTimer = this.#host.setTimer(check, ms);
+    this.#idleTimer = this.#platform.setTimer(check, ms);
   }
 
   // --- deferred events ---
@@ -501,7 +513,7 @@ export class Connection {
     const last = pending.length > 0 ? pending[pending.length - 1]! : null;
     if (last !== null && last.event === event && last.message === message && last.code === code) last.count++;
     else pending.push({ event, message, code, count: 1 });
-    if (this.#notifyTimer === undefined) this.#notifyTimer = this.#host.setTimer(() => this.#notify(), 0);
+    if (this.#notifyTimer === undefined) this.#notifyTimer = this.#platform.setTimer(() => this.#notify(), 0);
   }
 
   #notify(): void {
@@ -511,12 +523,12 @@ export class Connection {
     let close = false;
     for (const p of pending) {
       if (p.event === "close") close = true; // last, whatever was deferred after it
-      else if (p.event === "error") this.#owner.emit("error", p.count > 1 ? `${p.message} (${p.count} times)` : p.message, p.code);
-      else this.#owner.emit(p.event);
+      else if (p.event === "error") this.#owner.dispatch("error", p.count > 1 ? `${p.message} (${p.count} times)` : p.message, p.code);
+      else this.#owner.dispatch(p.event);
     }
     if (close) {
-      this.#owner.emit("close");
-      this.#owner.afterClose();
+      this.#owner.dispatch("close");
+      this.#afterClose();
     }
   }
 }

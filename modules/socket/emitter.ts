@@ -56,16 +56,26 @@ export class EventEmitter {
   }
 
   /** Calls the listeners of `event`; returns whether there were any. */
-  emit(event: string, ...args: unknown[]): boolean;
-  emit(event: string, a?: unknown, b?: unknown): boolean {
+  emit(event: string, ...args: unknown[]): boolean {
+    return this.#run(event, args.length > 2 ? args : null, args[0], args[1]);
+  }
+
+  /**
+   * emit() with at most two arguments, as the connection emits: no array and no iterator is made
+   * (on XS each would be an allocation per message).
+   */
+  dispatch(event: string, a?: unknown, b?: unknown): boolean {
+    return this.#run(event, null, a, b);
+  }
+
+  #run(event: string, many: unknown[] | null, a: unknown, b: unknown): boolean {
     const list = this.#events.get(event);
     if (!list) {
       if (event === "error") this.unhandledError(a);
       return false;
     }
-    // Up to two arguments are passed as they are (no array per emit on the data path).
-    const many = arguments.length > 3 ? Array.prototype.slice.call(arguments, 1) : null;
-    for (const entry of list) { // `list` is never mutated in place: removal replaces it
+    for (let i = 0; i < list.length; i++) { // `list` is never mutated in place: removal replaces it
+      const entry = list[i]!;
       if (entry.once) this.#remove(event, entry);
       try {
         if (many) entry.listener.apply(this, many);

@@ -178,7 +178,8 @@ export class FrameDecoder {
     if (head > 0) {
       const rx = this.#rx;
       const tail = this.#tail;
-      for (let i = head; i < tail; i++) rx[i - head] = rx[i]!;
+      if (tail - head > 32) rx.copyWithin(0, head, tail);
+      else for (let i = head; i < tail; i++) rx[i - head] = rx[i]!; // a header or a few bytes: no native call
       this.#tail = tail - head;
       this.#head = 0;
     }

@@ -82,15 +82,19 @@ export class SendQueue {
     if (n < 0 && this.#ringUsed > 0 && !this.#wrapped && this.#ringHead > 0) {
       at = 0;
       end = this.#ringHead;
-      n = this.#encode(encoder, ring, at, end, encoder.needed, framed);
+      n = this.#encode(encoder, ring, at, end, encoder.exact ? encoder.needed : -1, framed);
     }
     if (n < 0) { // too large for the free part of the ring: a buffer of its own
-      const total = (framed ? headerLength(encoder.needed) : 0) + encoder.needed;
-      if (this.#count > 0 && !this.canWait(total)) throw this.refusal(total);
-      const own = new Uint8Array(total + UTF8_SLACK);
-      n = this.#encode(encoder, own, 0, own.length, encoder.needed, framed);
       at = 0;
-      this.#staged = own;
+      for (;;) { // twice at most: a text's first size is a lower bound, its second exact
+        const exact = encoder.exact;
+        const total = (framed ? (exact ? headerLength(encoder.needed) : HEADER_MAX) : 0) + encoder.needed;
+        if (this.#count > 0 && !this.canWait(total)) throw this.refusal(total);
+        const own = new Uint8Array(total + UTF8_SLACK);
+        n = this.#encode(encoder, own, 0, own.length, exact ? encoder.needed : -1, framed);
+        this.#staged = own;
+        if (n >= 0) break;
+      }
     } else {
       this.#staged = ring;
     }
@@ -113,6 +117,7 @@ export class SendQueue {
   keep(from: number): void {
     const start = this.#stagedStart + from;
     const end = this.#stagedEnd;
+    if (start === end) return; // nothing to write (a raw send of no bytes): nothing waits
     if (!this.canWait(end - start)) throw this.refusal(end - start);
     const buffer = this.#staged;
     if (buffer === this.#ring) {

@@ -2,7 +2,7 @@
 // supportedSendTypes(). The classes take their Host as the first constructor argument; bind.ts
 // makes the classes a host binding exports, with the host filled in.
 
-import { Connection, type ConnectionOwner, type ConnectionSettings } from "./connection.js";
+import { Connection, type ConnectionSettings } from "./connection.js";
 import { EventEmitter } from "./emitter.js";
 import type { Host, ListenerSocket, SecureSettings, SecureTransport, TCPConstructor, TCPSocket } from "./host.js";
 import { checkPort, clientOptions, serverOptions, type ClientOptions, type ServerOptions } from "./options.js";
@@ -35,55 +35,49 @@ function reportThrow(host: Host, who: string, event: string, error: unknown): vo
   host.report(`${who}: a "${event}" listener threw: ${error instanceof Error && error.stack ? error.stack : String(error)}`);
 }
 
-function owner(emitter: EventEmitter, afterClose: () => void): ConnectionOwner {
-  return {
-    emit: (event, a, b) => emitter.emit(event, a, b),
-    afterClose,
-  };
-}
-
 /** A TCP client. Add listeners, then open(). Events: "open", "data", "drain", "close", "error". */
 export class SocketClient extends EventEmitter {
   readonly port: number;
   readonly host: string;
   readonly options: Readonly<ClientOptions>;
-  #env: Host;
+  #platform: Host;
   #conn: Connection;
 
-  constructor(env: Host, port: number = 4000, host: string = "localhost", options: Partial<ClientOptions> = {}) {
+  constructor(platform: Host, port: number = 4000, host: string = "localhost", options: Partial<ClientOptions> = {}) {
     super();
     this.port = checkPort("SocketClient", port);
     if (typeof host !== "string") throw new TypeError(`SocketClient: host must be a string, got ${typeof host}`);
     if (host === "") throw new RangeError('SocketClient: host must be a non-empty string, got ""');
     this.host = host;
-    this.options = Object.freeze(clientOptions(env.defaults, options));
-    if (!this.options.sslTls && this.options.tcp === undefined && env.TCP === undefined)
-      throw new TypeError(`SocketClient: the ${env.name} host has no TCP: pass a TCP class as the option "tcp"`);
-    this.#env = env;
-    this.#conn = new Connection(env, this.options, owner(this, () => this.removeAllListeners()));
+    this.options = Object.freeze(clientOptions(platform.defaults, options));
+    if (!this.options.sslTls && this.options.tcp === undefined && platform.TCP === undefined)
+      throw new TypeError(`SocketClient: the ${platform.name} host has no TCP: pass a TCP class as the option "tcp"`);
+    this.#platform = platform;
+    this.#conn = new Connection(platform, this.options, this, () => this.removeAllListeners());
   }
 
   /** Connects (after listeners are added). Retries per reconnectAttempts / reconnectInterval. */
   open(): void {
     const conn = this.#conn;
-    if (this.options.sslTls && !conn.closed) {
+    if (conn.started) {
+      conn.deferError(conn.closed
+        ? "SocketClient.open(): this client was closed; make a new SocketClient to connect again"
+        : "SocketClient.open(): already opened", "EUSAGE");
+      return;
+    }
+    if (this.options.sslTls) {
       const o = this.options;
-      const tls = secureTransport(this.#env, {
+      const tls = secureTransport(this.#platform, {
         role: "client", serverName: this.host, trustAll: o.trustAll, trustedCACertPath: o.trustedCACertPath,
         pfxKeyCertPath: o.pfxKeyCertPath, pfxKeyCertPassword: o.pfxKeyCertPassword, clientAuth: "none",
       });
       if (typeof tls === "string") {
-        conn.deferError(tls, "ETLS");
-        conn.close();
+        conn.giveUp(tls, "ETLS"); // as a failed connect: "error", no "close"
         return;
       }
       conn.useTransport(tls.TCP);
     }
-    if (!conn.open(this.host, this.port)) {
-      conn.deferError(conn.closed
-        ? "SocketClient.open(): this client was closed; make a new SocketClient to connect again"
-        : "SocketClient.open(): already opened", "EUSAGE");
-    }
+    conn.open(this.host, this.port);
   }
 
   /** Returns whether the message was written or queued; if not, an "error" follows. */
@@ -107,27 +101,27 @@ export class SocketClient extends EventEmitter {
   }
 
   protected override unhandledError(error: unknown): void {
-    this.#env.report(`SocketClient ${this.host}:${this.port} error: ${String(error)}`);
+    this.#platform.report(`SocketClient ${this.host}:${this.port} error: ${String(error)}`);
   }
 
   protected override listenerFailed(event: string, error: unknown): void {
-    reportThrow(this.#env, `SocketClient ${this.host}:${this.port}`, event, error);
+    reportThrow(this.#platform, `SocketClient ${this.host}:${this.port}`, event, error);
   }
 }
 
 /** One accepted connection, made by a SocketServer. Events: "data", "drain", "close", "error". */
 export class Socket extends EventEmitter {
-  #env: Host;
+  #platform: Host;
   #conn: Connection;
 
   /** @internal Made by SocketServer. */
-  constructor(env: Host, settings: ConnectionSettings, from: TCPSocket, TCP: TCPConstructor | undefined, onClosed: (socket: Socket) => void) {
+  constructor(platform: Host, settings: ConnectionSettings, from: TCPSocket, TCP: TCPConstructor | undefined, onClosed: (socket: Socket) => void) {
     super();
-    this.#env = env;
-    this.#conn = new Connection(env, settings, owner(this, () => {
+    this.#platform = platform;
+    this.#conn = new Connection(platform, settings, this, () => {
       onClosed(this);
       this.removeAllListeners();
-    }));
+    });
     this.#conn.adopt(from, TCP);
   }
 
@@ -158,18 +152,18 @@ export class Socket extends EventEmitter {
   }
 
   protected override unhandledError(error: unknown): void {
-    this.#env.report(`Socket ${this.remoteHost()}:${this.remotePort()} error: ${String(error)}`);
+    this.#platform.report(`Socket ${this.remoteHost()}:${this.remotePort()} error: ${String(error)}`);
   }
 
   protected override listenerFailed(event: string, error: unknown): void {
-    reportThrow(this.#env, `Socket ${this.remoteHost()}:${this.remotePort()}`, event, error);
+    reportThrow(this.#platform, `Socket ${this.remoteHost()}:${this.remotePort()}`, event, error);
   }
 }
 
 /** A TCP server. Add listeners, then start(). Events: "listening", "connection", "error". */
 export class SocketServer extends EventEmitter {
   readonly options: Readonly<ServerOptions>;
-  #env: Host;
+  #platform: Host;
   #settings: ConnectionSettings;
   #listener: ListenerSocket | null = null;
   #sockets = new Set<Socket>();
@@ -177,12 +171,12 @@ export class SocketServer extends EventEmitter {
   #notifyTimer: unknown = undefined;
   #pending: [string, unknown, string][] = []; // events deferred from start(): "listening" or "error"
 
-  constructor(env: Host, options: Partial<ServerOptions> = {}) {
+  constructor(platform: Host, options: Partial<ServerOptions> = {}) {
     super();
-    this.options = Object.freeze(serverOptions(env.defaults, options));
-    if (!this.options.sslTls && this.options.listener === undefined && env.Listener === undefined)
-      throw new TypeError(`SocketServer: the ${env.name} host has no TCP listener: pass a Listener class as the option "listener"`);
-    this.#env = env;
+    this.options = Object.freeze(serverOptions(platform.defaults, options));
+    if (!this.options.sslTls && this.options.listener === undefined && platform.Listener === undefined)
+      throw new TypeError(`SocketServer: the ${platform.name} host has no TCP listener: pass a Listener class as the option "listener"`);
+    this.#platform = platform;
     this.#settings = Object.freeze({
       ...this.options, discardMessagesBeforeOpen: false, connectTimeout: 0, reconnectAttempts: 0, reconnectInterval: 0,
     });
@@ -198,15 +192,15 @@ export class SocketServer extends EventEmitter {
       this.#later("error", `SocketServer.start(): already listening on port ${this.#listener.port}`, "EUSAGE");
       return;
     }
-    let Listener = this.options.listener ?? this.#env.Listener;
+    let Listener = this.options.listener ?? this.#platform.Listener;
     if (this.options.sslTls) {
       const o = this.options;
-      const tls = secureTransport(this.#env, {
+      const tls = secureTransport(this.#platform, {
         role: "server", serverName: "", trustAll: false, trustedCACertPath: o.trustedCACertPath,
         pfxKeyCertPath: o.pfxKeyCertPath, pfxKeyCertPassword: o.pfxKeyCertPassword, clientAuth: o.clientAuth,
       });
       if (typeof tls === "string" || !tls.Listener) {
-        this.#later("error", typeof tls === "string" ? tls : `TLS (sslTls): the ${this.#env.name} host has no TLS server`, "ETLS");
+        this.#later("error", typeof tls === "string" ? tls : `TLS (sslTls): the ${this.#platform.name} host has no TLS server`, "ETLS");
         return;
       }
       this.#TCP = tls.TCP;
@@ -238,7 +232,7 @@ export class SocketServer extends EventEmitter {
 
   /** Closes every open Socket (each emits "close"), then stops listening. */
   stop(): void {
-    this.#env.clearTimer(this.#notifyTimer); // a "listening" not delivered yet is no longer true
+    this.#platform.clearTimer(this.#notifyTimer); // a "listening" not delivered yet is no longer true
     this.#notifyTimer = undefined;
     this.#pending = [];
     for (const socket of this.#sockets) socket.close();
@@ -248,17 +242,17 @@ export class SocketServer extends EventEmitter {
   }
 
   protected override unhandledError(error: unknown): void {
-    this.#env.report(`SocketServer error: ${String(error)}`);
+    this.#platform.report(`SocketServer error: ${String(error)}`);
   }
 
   protected override listenerFailed(event: string, error: unknown): void {
-    reportThrow(this.#env, "SocketServer", event, error);
+    reportThrow(this.#platform, "SocketServer", event, error);
   }
 
   #later(event: string, arg: unknown, code: string): void {
     this.#pending.push([event, arg, code]);
     if (this.#notifyTimer !== undefined) return;
-    this.#notifyTimer = this.#env.setTimer(() => {
+    this.#notifyTimer = this.#platform.setTimer(() => {
       this.#notifyTimer = undefined;
       const pending = this.#pending;
       this.#pending = [];
@@ -275,7 +269,7 @@ export class SocketServer extends EventEmitter {
       if (!from) return;
       let socket: Socket;
       try {
-        socket = new Socket(this.#env, this.#settings, from, this.#TCP, (s) => this.#sockets.delete(s));
+        socket = new Socket(this.#platform, this.#settings, from, this.#TCP, (s) => this.#sockets.delete(s));
       } catch (e) {
         try {
           from.close();

@@ -92,42 +92,40 @@ export function toJavaUint(x: number): number {
 }
 
 /**
- * Writes `value` (one number, or each element of an array-like) big-endian from `at` on, as a Java
- * `(type) x` cast gives it; the DataView setters keep the low bits. Returns the index of the first
- * element that is not a number (what was written is then not used), or -1. One loop per type with
- * the switch outside it: a call per element would box each double. `+x` (x is a number already)
- * keeps V8 from boxing elements of a holey array on their way into toJavaInt.
+ * Writes each element of `list` big-endian from `at` on, as a Java `(type) x` cast gives it; the
+ * DataView setters keep the low bits. Returns the index of the first element that is not a number
+ * (what was written is then not used), or -1. One loop per type with the switch outside it: a call
+ * per element would box each double. `+x` (x is a number already) keeps V8 from boxing elements of
+ * a holey array on their way into toJavaInt.
  */
-export function writeNumbers(view: DataView, at: number, code: number, value: number | ArrayLike<unknown>): number {
-  const one = typeof value === "number";
-  const list = value as ArrayLike<unknown>;
-  const n = one ? 1 : list.length;
+export function writeNumbers(view: DataView, at: number, code: number, list: ArrayLike<unknown>): number {
+  const n = list.length;
   let i = 0;
   switch (code) {
     case T_DOUBLE:
       for (; i < n; i++, at += 8) {
-        const x = one ? value : list[i];
+        const x = list[i];
         if (typeof x !== "number") return i;
         view.setFloat64(at, x, false);
       }
       return -1;
     case T_FLOAT:
       for (; i < n; i++, at += 4) {
-        const x = one ? value : list[i];
+        const x = list[i];
         if (typeof x !== "number") return i;
         view.setFloat32(at, x, false); // rounds to nearest, ties to even, as Java does
       }
       return -1;
     case T_INT:
       for (; i < n; i++, at += 4) {
-        const x = one ? value : list[i];
+        const x = list[i];
         if (typeof x !== "number") return i;
         view.setInt32(at, toJavaInt(+x), false);
       }
       return -1;
     case T_UINT:
       for (; i < n; i++, at += 4) {
-        const x = one ? value : list[i];
+        const x = list[i];
         if (typeof x !== "number") return i;
         view.setUint32(at, toJavaUint(+x), false);
       }
@@ -135,14 +133,14 @@ export function writeNumbers(view: DataView, at: number, code: number, value: nu
     case T_SHORT:
     case T_USHORT: // the low 16 bits of the (int) conversion
       for (; i < n; i++, at += 2) {
-        const x = one ? value : list[i];
+        const x = list[i];
         if (typeof x !== "number") return i;
         view.setInt16(at, toJavaInt(+x), false);
       }
       return -1;
     default: // T_BYTE, T_UBYTE: the low 8 bits of the (int) conversion, as (byte)(short) gives
       for (; i < n; i++, at += 1) {
-        const x = one ? value : list[i];
+        const x = list[i];
         if (typeof x !== "number") return i;
         view.setInt8(at, toJavaInt(+x));
       }

@@ -1,4 +1,4 @@
-// A Java peer for the interop test (SPEC §9), using only java.io.DataInputStream /
+// A Java peer for the interop test, using only java.io.DataInputStream /
 // DataOutputStream — the encodings of Cape Code's Vert.x buffers (big-endian; a frame is one
 // length byte if n < 255, else 0xFF and a 4-byte big-endian int, then the payload).
 //

@@ -144,7 +144,7 @@ async function main() {
   const peer = await nodeEchoServer();
   try {
     const apps = join(root, "test", "moddable", "apps");
-    // The name clash (issue 5): our "socket" and the legacy users, both include orders.
+    // The name clash: our "socket" and the legacy users, both include orders.
     for (const order of ["a", "b"]) {
       const so = build(`coexist-${order}`, join(apps, "coexist"), `manifest_${order}.json`);
       results.push(so ? await runChecks(`coexist (manifest_${order}.json)`, so, display) : false);

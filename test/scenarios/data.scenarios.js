@@ -1,4 +1,4 @@
-// Data types and framing over the network (SPEC §4–6): every type with rawBytes false and true,
+// Data types and framing over the network: every type with rawBytes false and true,
 // framed messages split at every byte boundary, random chunking.
 
 import { concat, digest, frame, hex, startServer, utf8 } from "./util.js";
@@ -42,7 +42,7 @@ function roundTrip(env, type, rawBytes, value, onValues) {
     client.on("error", (m) => env.fail(`${type}: client error ${m}`));
     client.on("open", () => {
       client.send(value);
-      client.close(); // flushes first (SPEC §7)
+      client.close(); // flushes first
     });
     client.open();
   });

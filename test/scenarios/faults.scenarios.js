@@ -1,8 +1,8 @@
-// Backpressure, timeouts and reconnection on the clock, and faults (SPEC §7): slow reader, reset
+// Backpressure, timeouts and reconnection on the clock, and faults: slow reader, reset
 // mid-message, peer close mid-frame, refused connection, black-holed connect, lost listener,
 // server reset after a seeded number of bytes, server stop with clients connected.
 
-import { concat, digest, frame, randomBytes, startServer, utf8 } from "./util.js";
+import { concat, digest, frame, hex, randomBytes, startServer, utf8 } from "./util.js";
 
 function clientTo(env, port, options, on) {
   const client = new env.SocketClient(port, "127.0.0.1", options);
@@ -12,6 +12,58 @@ function clientTo(env, port, options, on) {
 }
 
 export const scenarios = [
+  {
+    name: "half-close: a peer that sends, then closes its side while reading, gets the replies written meanwhile",
+    run(env) {
+      const chunks = [];
+      const replies = ["re:a", "re:b", "re:c"];
+      startServer(env, { rawBytes: false }, (socket) => {
+        socket.on("data", (text) => socket.send(`re:${text}`));
+        socket.on("error", (m) => env.fail(`socket error ${m}`));
+      }, (server, port) => {
+        const peer = env.net.connect(port, (p) => {
+          p.write(concat(["a", "b", "c"].map((t) => frame(utf8(t)))));
+          p.shutdown();
+        });
+        peer.onData = (bytes) => chunks.push(bytes.slice());
+        peer.onEnd = () => {
+          env.eq(hex(concat(chunks)), hex(concat(replies.map((t) => frame(utf8(t))))), "every reply, then the close");
+          server.stop();
+          env.done({ replies: replies.length });
+        };
+      });
+    },
+  },
+  {
+    name: "half-close on Moddable: replies still queued when the peer closes its side are reported as not sent",
+    hosts: ["xs"], // ECMA-419 cannot write after the peer's close; the Node host can (it writes them)
+    run(env) {
+      const errors = [];
+      let received = 0;
+      const big = randomBytes(env, 60000); // more than the simulated socket takes at once
+      const server = startServer(env, { rawBytes: false, sendType: "image", maxUnsentBytes: 1 << 20 }, (socket) => {
+        socket.on("data", () => env.assert(socket.send(big), "the reply is accepted"));
+        socket.on("error", (m) => errors.push(m));
+        socket.on("close", () => {
+          env.eq(errors.length, 1, "one error");
+          env.assert(/^Connection closed by the peer with \d+ bytes not sent$/.test(errors[0]), `says what was not sent: ${errors[0]}`);
+          const unsent = Number(/with (\d+) bytes/.exec(errors[0])[1]);
+          env.assert(unsent > 0 && unsent < frame(big).length, "part of the reply was written, the rest is counted");
+          env.timer(() => {
+            env.eq(received + unsent, frame(big).length, "what arrived and what was reported add up");
+            server.stop();
+            env.done({ errors: errors.length });
+          }, 1000);
+        });
+      }, (_, port) => {
+        const peer = env.net.connect(port, (p) => {
+          p.write(frame(utf8("give me a lot")));
+          p.shutdown();
+        });
+        peer.onData = (bytes) => { received += bytes.length; };
+      });
+    },
+  },
   {
     name: "backpressure: 256 KiB of framed binary to a slow reader, paced by \"drain\", arrives whole and in order",
     nodeTimeout: 15000,

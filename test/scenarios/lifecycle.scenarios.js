@@ -1,4 +1,4 @@
-// Life cycle of SocketClient, SocketServer and Socket (SPEC §2, §7), over the host's network.
+// Life cycle of SocketClient, SocketServer and Socket, over the host's network.
 
 import { startServer } from "./util.js";
 

@@ -3,16 +3,7 @@
 
 import net from "node:net";
 import * as api from "../../dist/hosts/node/index.js";
-
-function makePrng(seed) {
-  let state = (seed ^ 0x5bd1e995) | 0;
-  return () => {
-    let t = (state = (state + 0x6d2b79f5) | 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { scenarioEnv } from "./env-core.js";
 
 class Failure extends Error {}
 
@@ -21,6 +12,7 @@ function wrap(socket, cleanup) {
   const peer = {
     write: (bytes) => socket.write(bytes.slice()),
     end: () => socket.end(),
+    shutdown: () => socket.end(), // node:net's end() is a half-close: reading goes on
     reset: () => socket.resetAndDestroy(),
     pause: () => socket.pause(),
     resume: () => socket.resume(),
@@ -47,7 +39,6 @@ export function runOnNode(scenario, seed = 1) {
   return new Promise((resolve) => {
     const log = [];
     const cleanup = [];
-    const prng = makePrng(seed);
     let finished = false;
     const started = performance.now();
     const finish = (error, result = null) => {
@@ -66,23 +57,12 @@ export function runOnNode(scenario, seed = 1) {
     const limit = setTimeout(() => finish(`did not finish within ${scenario.nodeTimeout ?? 10000} ms`), scenario.nodeTimeout ?? 10000);
     const env = {
       host: "node",
-      seed,
       ...api,
+      ...scenarioEnv(seed, fail),
       log: (line) => log.push(String(line)),
       done: (value) => finish(null, value === undefined ? null : value),
-      fail,
-      assert: (condition, message) => {
-        if (!condition) fail(`assertion failed: ${message}`);
-      },
-      eq: (actual, expected, message) => {
-        const a = JSON.stringify(actual);
-        const e = JSON.stringify(expected);
-        if (a !== e) fail(`${message}: expected ${e.slice(0, 300)}, got ${String(a).slice(0, 300)}`);
-      },
       timer: (fn, ms) => setTimeout(() => guard(fn), ms),
       now: () => performance.now() - started,
-      random: () => prng(),
-      int: (min, max) => min + Math.floor(prng() * (max - min + 1)),
       reports: () => [],
       net: {
         configure() {},

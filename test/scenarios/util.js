@@ -14,7 +14,7 @@ export function concat(chunks) {
   return out;
 }
 
-/** A framed message (SPEC §5): header then payload. */
+/** A framed message: header then payload. */
 export function frame(payload) {
   const n = payload.length;
   const header = n < 255 ? [n] : [0xff, (n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];

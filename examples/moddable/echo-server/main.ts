@@ -7,7 +7,7 @@ import { Socket, SocketServer } from "socket";
 
 const server = new SocketServer({
   port: Number((config as Record<string, unknown>).port ?? 4000),
-  rawBytes: false, // one length-prefixed frame per send() (SPEC §5)
+  rawBytes: false, // one length-prefixed frame per send()
   receiveType: "json",
   sendType: "json",
 });

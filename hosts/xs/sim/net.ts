@@ -1,6 +1,6 @@
 // A simulated ECMA-419 network: TCP (embedded:io/socket/tcp) and Listener
 // (embedded:io/socket/listener) with the observable behaviour of Moddable's native classes
-// (../../shared/MODDABLE.md): the first onWritable means connected; write() throws when over the
+// (Moddable's modules/io/socket/*/tcp.c and its conformance tests): the first onWritable means connected; write() throws when over the
 // writable count and returns what is left; read() / read(n) / read(view) (a view longer than
 // what is readable throws); onReadable(count of ALL unread bytes) only when new bytes arrive;
 // onError() with no argument for a refused connect, a reset or a remote close, only once the
@@ -38,8 +38,10 @@ export class Endpoint {
   outBytes = 0;
   pumping = false;
   closed = false; // closed here (or reset): nothing more happens on this end
+  shut = false; // half-closed here (shutdownSocket): FIN after the outbox, reading goes on
   finQueued = false; // closed here: the peer hears of it after the outbox is delivered
   remoteGone = false; // FIN or RST received
+  peerReads = false; // the FIN came from a half-close: the peer still reads what is in flight
   errorDue = false; // onError owed once the inbox is drained
   errorSent = false;
   resetAfter = -1; // fault: reset this end after this many more bytes are delivered to it
@@ -97,7 +99,7 @@ export class Endpoint {
         world.at(world.latency(), () => {
           this.pumping = false;
           world.trace(`${this.name} FIN`);
-          peer.remoteClosed();
+          peer.remoteClosed(this.shut);
         });
       }
       return;
@@ -147,11 +149,15 @@ export class Endpoint {
     }
   }
 
-  remoteClosed(): void {
+  /** FIN from the peer; `stillReads`: a half-close, so what was written before still goes out. */
+  remoteClosed(stillReads = false): void {
     if (this.closed || this.remoteGone) return;
     this.remoteGone = true;
-    this.outbox = [];
-    this.outBytes = 0;
+    this.peerReads = stillReads;
+    if (!stillReads) {
+      this.outbox = [];
+      this.outBytes = 0;
+    }
     this.errorDue = true;
     if (this.unread === 0) this.#scheduleError();
   }
@@ -175,14 +181,23 @@ export class Endpoint {
     if (peer) this.world.at(this.world.latency(), () => peer.reset("peer reset"));
   }
 
+  /** A half-close: what was written is still delivered, then the peer hears FIN; this end still reads. */
+  shutdown(): void {
+    if (this.closed || this.shut) return;
+    this.shut = true;
+    if (this.remoteGone) return;
+    this.finQueued = true;
+    this.pump();
+  }
+
   /** close(): what was written is still delivered, then the peer hears FIN. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.sink = null;
     this.world.registry.sockets.delete(this);
-    if (this.remoteGone) return;
-    this.finQueued = true;
+    if (this.remoteGone && !this.peerReads) return;
+    this.finQueued = true; // after what is in flight, as a socket's close does
     this.pump();
   }
 
@@ -311,6 +326,7 @@ export class TCP {
   write(data: unknown): number {
     const ep = this.#live();
     if (!ep.connected) throw new Error("not ready");
+    if (ep.shut) throw new Error("shut down for writing");
     const bytes = this.#format === "number" ? new Uint8Array([Number(data) & 0xff]) : toBytes(data);
     if (bytes.length > ep.writable) throw new Error("would block");
     ep.write(bytes);
@@ -459,6 +475,14 @@ export function loseListener(world: World, port: number): void {
 }
 
 /** Fault: resets the connection of a TCP object (the peer hears RST), as a crashed peer would. */
+/** Half-closes a socket (for the scenarios' peers; ECMA-419 has no half-close): see Endpoint.shutdown. */
+export function shutdownSocket(tcp: object): void {
+  const ep = handles.get(tcp);
+  if (!ep) return;
+  ep.world.trace(`${ep.name} shutdown`);
+  ep.shutdown();
+}
+
 export function abortSocket(tcp: object): void {
   const ep = handles.get(tcp);
   if (!ep) return;

@@ -37,7 +37,6 @@ export class World {
   readonly seed: number;
   config: NetConfig;
   now = 0;
-  #state: number;
   #heap: Pending[] = [];
   #seq = 0;
   #timers = new Map<TimerId, Pending>();
@@ -52,19 +51,14 @@ export class World {
   readonly resetServerAfter = new Map<number, number>(); // fault: accepted sockets reset after n bytes in
   readonly registry: { sockets: Set<object>; listeners: Map<number, object> } = { sockets: new Set(), listeners: new Map() };
 
-  constructor(seed: number, config: Partial<NetConfig> = {}) {
+  /** `random`: a seeded generator of uniform numbers in [0, 1) (the scenarios' makePrng). */
+  constructor(seed: number, random: () => number, config: Partial<NetConfig> = {}) {
     this.seed = seed >>> 0;
-    this.#state = this.seed ^ 0x9e3779b9;
+    this.random = random;
     this.config = { ...DEFAULT_CONFIG, ...config };
   }
 
-  /** mulberry32: a uniform number in [0, 1), from the seed only. */
-  random(): number {
-    let t = (this.#state = (this.#state + 0x6d2b79f5) | 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
+  readonly random: () => number;
 
   /** An integer in [min, max]. */
   int(min: number, max: number): number {
