@@ -16,7 +16,7 @@ function client(port, send) {
 	const chunks = [];
 	socket.on("data", (chunk) => chunks.push(chunk));
 	socket.on("error", () => {});
-	if (undefined !== send)
+	if (send !== undefined)
 		socket.on("connect", () => socket.write(send));
 	socket.received = new Promise((resolve) => socket.on("close", () => resolve(Buffer.concat(chunks))));
 	return socket;

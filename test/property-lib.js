@@ -149,7 +149,7 @@ export const aWritable = fc.oneof(
 
 const wellFormed = (s) => s.toWellFormed();
 
-/** The text a string-type send puts on the wire (SPEC §4), as the receiver decodes it. */
+/** The text a string-type send puts on the wire, as the receiver decodes it. */
 export function textOf(value) {
   if (typeof value === "string") return wellFormed(value);
   if (typeof value === "number") return String(value);

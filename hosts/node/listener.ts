@@ -96,14 +96,14 @@ export class Listener {
 	declare target: unknown;
 
 	constructor(options: ListenerOptions = {}) {
-		if ((null === options) || ("object" !== typeof options))
+		if ((options === null) || (typeof options !== "object"))
 			throw new TypeError("options required");
 		const o = options as Record<string, unknown>;
 		const port = ("port" in o) ? toPort(o.port) : 0;
 		this.#onReadable = toCallback(o, "onReadable") as Callback | undefined;
 		this.#onError = toCallback(o, "onError") as Callback | undefined;
 		toFormat(o, "socket/tcp", FORMATS);
-		const address = (undefined === o.address) ? "0.0.0.0" : toAddress(o.address);
+		const address = (o.address === undefined) ? "0.0.0.0" : toAddress(o.address);
 
 		const server = net.createServer({ allowHalfOpen: true }, (socket) => this.#accept(socket));
 		server.on("error", (error) => {

@@ -131,7 +131,7 @@ class Connection {
 			this.socket.cork();
 			process.nextTick(uncork, this);
 		}
-		if ((undefined === this.ring || this.ring.length !== this.capacity) && !this.ringUsed) {
+		if ((this.ring === undefined || this.ring.length !== this.capacity) && !this.ringUsed) {
 			this.ring = Buffer.allocUnsafeSlow(this.capacity);
 			this.ringHead = 0;
 		}
@@ -263,7 +263,7 @@ export class TCP {
 	declare target: unknown;
 
 	constructor(options: TCPOptions) {
-		if ((null === options) || ("object" !== typeof options))
+		if ((options === null) || (typeof options !== "object"))
 			throw new TypeError("options required");
 		const o = options as Record<string | symbol, unknown>;
 
@@ -281,7 +281,7 @@ export class TCP {
 		const noDelay = ("nodelay" in o) ? o.nodelay : o.noDelay;
 		const keepAlive = ("keepalive" in o) ? o.keepalive : o.keepAlive;
 		let capacity: number | undefined;
-		if (undefined !== o.writeBufferSize) {
+		if (o.writeBufferSize !== undefined) {
 			capacity = Number(o.writeBufferSize);
 			if (!Number.isInteger(capacity) || (capacity < 1))
 				throw new RangeError("invalid writeBufferSize");
@@ -291,7 +291,7 @@ export class TCP {
 		let triggered = 0;
 		if ("from" in o) {
 			const from = o.from;
-			if (("object" !== typeof from) || (null === from) || !(#conn in from) || !from.#conn)
+			if ((typeof from !== "object") || (from === null) || !(#conn in from) || !from.#conn)
 				throw new SyntaxError("invalid from"); // like XS: not a live TCP host object
 			conn = from.#conn;
 			from.#detach(); // the original becomes unusable; its callbacks never run again
@@ -311,11 +311,11 @@ export class TCP {
 			conn.remotePort = port;
 			conn.socket.connect({ host: address, port });
 		}
-		if (undefined !== capacity)
+		if (capacity !== undefined)
 			conn.capacity = capacity;
-		if (undefined !== noDelay)
+		if (noDelay !== undefined)
 			conn.socket.setNoDelay(Boolean(noDelay)); // node applies it once connected
-		if (undefined !== keepAlive)
+		if (keepAlive !== undefined)
 			conn.socket.setKeepAlive(Boolean(keepAlive));
 		if ("target" in o)
 			this.target = o.target;
@@ -380,7 +380,7 @@ export class TCP {
 		const conn = TCP.#live(this);
 		if (!conn.connected)
 			throw new Error("not ready");
-		const bytes = ("number" === this.#format) ? Uint8Array.of(Number(data) & 0xFF) : (data instanceof Uint8Array) ? data : toBytes(data);
+		const bytes = (this.#format === "number") ? Uint8Array.of(Number(data) & 0xFF) : (data instanceof Uint8Array) ? data : toBytes(data);
 		if (conn.broken || !conn.socket.writable)
 			return this.#reported = 0; // the connection failed or is gone: dropped, like lwip
 		if (bytes.byteLength > conn.writable)
