@@ -201,7 +201,7 @@ async function fdExhaustion(limit) {
   child.stdin.write("stats\n");
   const during = JSON.parse(await nextLine("stats "));
   console.log(`  clients: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(", ")}${sample ? ` (e.g. "${sample.trim()}")` : ""}`);
-  console.log(`  server: ${during.connections} connections accepted, ${during.errorCount} "error" events${during.errors.length ? `: ${during.errors.join(" | ")}` : ""}`);
+  console.log(`  server: ${during.connections} connections accepted, ${during.errorCount} "error" events${during.errors.length ? ` (e.g. "${during.errors[0].trim()}")` : ""}`);
   for (const r of results) r.client.close();
   await delay(300);
   const after = await Promise.all(Array.from({ length: 5 }, (_, i) => one(`after-${i}`)));
@@ -210,5 +210,7 @@ async function fdExhaustion(limit) {
   console.log(`  after the clients closed: ${servedAfter} of 5 new clients served`);
   child.stdin.end();
   const corrupted = counts.corrupted ?? 0;
-  return servedAfter === 5 && corrupted === 0 && (counts.served ?? 0) > 0;
+  const refused = clients - (counts.served ?? 0);
+  if (refused > 0 && during.errorCount === 0) console.log("  PROBLEM: connections were refused and the server said nothing");
+  return servedAfter === 5 && corrupted === 0 && (counts.served ?? 0) > 0 && (refused === 0 || during.errorCount > 0);
 }

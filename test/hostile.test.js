@@ -367,6 +367,61 @@ describe("zero-length raw send", function () {
   });
 });
 
+describe("file descriptors running out on the server", function () {
+  this.timeout(60000);
+  const t = new Tracker();
+  afterEach(async function () {
+    await t.cleanup();
+    this.currentTest.child?.kill();
+  });
+
+  it("a server under a low ulimit -n: an \"error\" (EACCEPT) for each connection it cannot take, and it keeps serving", async function () {
+    const { spawn } = await import("node:child_process");
+    const script = `
+      import { SocketServer } from ${JSON.stringify(new URL("../dist/hosts/node/index.js", import.meta.url).href)};
+      const server = new SocketServer({ port: 0, hostInterface: "127.0.0.1", rawBytes: false });
+      const errors = [];
+      server.on("error", (m, code) => errors.push(code + " " + m));
+      server.on("connection", (s) => s.on("data", (v) => s.send(v)));
+      server.on("listening", (port) => console.log("port " + port));
+      server.start();
+      process.stdin.on("data", () => console.log("errors " + JSON.stringify(errors.slice(0, 2)) + " " + errors.length));
+      process.stdin.on("end", () => process.exit(0));`;
+    const child = spawn("bash", ["-c", 'ulimit -n 128 && exec "$0" --input-type=module -e "$1"', process.execPath, script], { stdio: ["pipe", "pipe", "inherit"] });
+    this.test.child = child; // killed in afterEach below, after the clients
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    await waitFor(() => /port \d+/.test(out), 10000, "the child's port");
+    const port = Number(/port (\d+)/.exec(out)[1]);
+    const attempt = (i) => new Promise((resolve) => {
+      const client = t.add(new SocketClient(port, "127.0.0.1", { rawBytes: false, reconnectAttempts: 0 }));
+      let settled = false;
+      const end = (what) => {
+        if (!settled) resolve((settled = what));
+      };
+      client.on("open", () => client.send(`m${i}`));
+      client.on("data", (v) => end(v === `m${i}` ? "served" : "wrong"));
+      client.on("error", () => end("refused"));
+      client.on("close", () => end("refused"));
+      client.open();
+    });
+    const outcomes = await Promise.all(Array.from({ length: 200 }, (_, i) => attempt(i)));
+    const served = outcomes.filter((o) => o === "served").length;
+    expect(outcomes.filter((o) => o === "wrong")).to.have.length(0);
+    expect(served, "some were served").to.be.greaterThan(0);
+    expect(served, "some were refused").to.be.below(200);
+    child.stdin.write("?\n");
+    await waitFor(() => /errors /.test(out), 5000, "the child's errors");
+    const [, first, count] = /errors (\[.*\]) (\d+)/.exec(out);
+    expect(Number(count), "server \"error\" events").to.be.at.least(1);
+    expect(JSON.parse(first)[0]).to.match(/^EACCEPT .*open-file limit/);
+    await t.cleanup(); // closes the clients: descriptors come back
+    await delay(300);
+    expect(await attempt("after")).to.equal("served");
+    child.stdin.end();
+  });
+});
+
 describe("the core's reliability contract, as the hostile suite relies on it", function () {
   const t = new Tracker();
   afterEach(() => t.cleanup());

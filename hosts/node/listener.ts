@@ -11,13 +11,22 @@
  *   their input (pausing above 64 KiB), so nothing is lost before a `from` take-over. They are
  *   half-open capable: a peer's FIN ends their input, not their output (see tcp.ts).
  * - onReadable(count): count is all pending connections; called only when new ones arrive.
+ * - Running out of file descriptors: when accept() fails for want of one, libuv takes the
+ *   connection on a reserved descriptor and closes it at once, and node:net says nothing. So the
+ *   Listener caps its connections below the process's open-file limit (net.Server maxConnections,
+ *   from /proc/self/limits; none where that cannot be read), leaving room for everything else
+ *   the process opens. A connection over the cap is closed by node ("drop"), and read() gives in its
+ *   place a refused TCP whose take-over with `from` throws an Error saying why (the SocketServer
+ *   reports it as an "error" and goes on serving). A guard, not a guarantee: descriptors used
+ *   elsewhere in the process can still run out first.
  * - A method or getter called on anything but a live Listener throws SyntaxError, like XS's
  *   host-object check (a foreign receiver, or after close()).
  */
 
 import dc from "node:diagnostics_channel";
+import fs from "node:fs";
 import net from "node:net";
-import TCP, { tcpFromSocket } from "./tcp.js";
+import TCP, { refusedTCP, tcpFromSocket } from "./tcp.js";
 import { closedError, toAddress, toCallback, toFormat, checkFormat, toPort } from "./io-common.js";
 
 const FORMATS = ["socket/tcp"] as const;
@@ -93,6 +102,7 @@ export class Listener {
 	#failure: Error | undefined;
 	#port = 0;
 	#ipv4Only = false; // bound [::] for "0.0.0.0": IPv6 peers are dropped
+	#maxConnections = 0; // the cap below the open-file limit; 0: none
 	declare target: unknown;
 
 	constructor(options: ListenerOptions = {}) {
@@ -141,6 +151,12 @@ export class Listener {
 			server.listen({ port: this.#port, host: address, backlog: BACKLOG });
 		}
 		this.#server = server;
+		const limit = openFileLimit();
+		if (limit !== undefined) {
+			this.#maxConnections = Math.max(1, limit - Math.max(64, Math.floor(limit / 8)));
+			server.maxConnections = this.#maxConnections;
+			server.on("drop", (info?: { remoteAddress?: string; remotePort?: number }) => this.#refuse(info, limit));
+		}
 		if ("target" in o)
 			this.target = o.target;
 	}
@@ -204,6 +220,17 @@ export class Listener {
 		this.#schedule();
 	}
 
+	// node closed a connection over maxConnections: report it through read() (see the file comment)
+	#refuse(info: { remoteAddress?: string; remotePort?: number } | undefined, limit: number): void {
+		if (!this.#server)
+			return;
+		const peer = info?.remoteAddress ? ` from ${plainPeer(info.remoteAddress)}:${info.remotePort}` : "";
+		const reason = new Error(`too many connections for the open-file limit (${limit} descriptors, ${this.#maxConnections} connections at most): the connection${peer} was closed`);
+		this.#pending.push(refusedTCP(reason));
+		this.#newConnections = true;
+		this.#schedule();
+	}
+
 	#schedule(): void {
 		this.#immediate ??= setImmediate(() => this.#deliver());
 	}
@@ -224,6 +251,29 @@ export class Listener {
 			onError.call(this, this.#failure);
 		}
 	}
+}
+
+let fileLimit: number | null | undefined; // read once: undefined not yet, null unknown
+
+/** The soft limit on open files of this process (Linux), or undefined. */
+function openFileLimit(): number | undefined {
+	if (fileLimit === undefined) {
+		fileLimit = null;
+		try {
+			const line = fs.readFileSync("/proc/self/limits", "utf8").split("\n").find((l) => l.startsWith("Max open files"));
+			const soft = Number(line?.split(/\s+/)[3]);
+			if (Number.isInteger(soft) && soft > 0)
+				fileLimit = soft;
+		}
+		catch {
+			// not Linux, or no /proc: no cap
+		}
+	}
+	return fileLimit ?? undefined;
+}
+
+function plainPeer(address: string): string {
+	return address.toLowerCase().startsWith("::ffff:") ? address.slice(7) : address;
 }
 
 /** An IPv6 address that is not an IPv4 one mapped in (::ffff:a.b.c.d). */

@@ -43,6 +43,7 @@ const FORMATS = ["buffer", "number"] as const;
 type Format = (typeof FORMATS)[number];
 
 const kAdopt = Symbol("adopt node socket");
+const kRefused = Symbol("a connection the Listener had to refuse");
 
 type Callback = (this: TCP, ...args: any[]) => void;
 
@@ -257,6 +258,7 @@ export class TCP {
 	#onReadable: Callback | undefined;
 	#onWritable: Callback | undefined;
 	#onError: Callback | undefined;
+	#refusal: Error | undefined; // set on what refusedTCP() makes: taking it over throws this
 	#triggered = 0;
 	#immediate: NodeJS.Immediate | undefined;
 	#reported = 0; // writable count the user last learned (onWritable argument or write() result)
@@ -267,6 +269,10 @@ export class TCP {
 			throw new TypeError("options required");
 		const o = options as Record<string | symbol, unknown>;
 
+		if (o[kRefused] instanceof Error) { // see refusedTCP()
+			this.#refusal = o[kRefused];
+			return;
+		}
 		const adopt = o[kAdopt];
 		if (adopt instanceof net.Socket) { // an accepted socket, for Listener.read()
 			this.#own(new Connection(adopt, true));
@@ -291,6 +297,8 @@ export class TCP {
 		let triggered = 0;
 		if ("from" in o) {
 			const from = o.from;
+			if ((typeof from === "object") && (from !== null) && (#refusal in from) && from.#refusal)
+				throw new Error(from.#refusal.message); // a connection the Listener refused: say why
 			if ((typeof from !== "object") || (from === null) || !(#conn in from) || !from.#conn)
 				throw new SyntaxError("invalid from"); // like XS: not a live TCP host object
 			conn = from.#conn;
@@ -413,7 +421,7 @@ export class TCP {
 		if ((typeof self !== "object") || (self === null) || !(#conn in self))
 			throw new SyntaxError("TCP: not a TCP"); // a foreign receiver, like XS's host-object check
 		if (!self.#conn)
-			throw closedError("TCP");
+			throw self.#refusal ? new Error(self.#refusal.message) : closedError("TCP"); // refused: say why
 		return self.#conn;
 	}
 
@@ -492,6 +500,16 @@ function checkCount(count: number, available: number): void {
  */
 export function tcpFromSocket(socket: net.Socket): TCP {
 	return new TCP({ [kAdopt]: socket } as TCPOptions);
+}
+
+/**
+ * What the Listener's read() returns for a connection it had to refuse (see listener.ts, "drop"):
+ * a TCP that is already closed (close() is harmless) whose take-over with `from`, and any other
+ * method or getter, throws an Error with `reason`, so that the code taking connections over learns
+ * of the refusal where it would otherwise have got the connection.
+ */
+export function refusedTCP(reason: Error): TCP {
+	return new TCP({ [kRefused]: reason } as TCPOptions);
 }
 
 export default TCP;
