@@ -5,6 +5,7 @@ import { lookup } from "node:dns";
 import type { Host } from "../../modules/socket/host.js";
 import Listener from "./listener.js";
 import TCP from "./tcp.js";
+import { secure } from "./tls.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8"); // non-fatal: invalid sequences become U+FFFD
@@ -24,6 +25,7 @@ export const nodeHost: Host = Object.freeze({
   encodeUTF8Into: (text: string, dest: Uint8Array) => encoder.encodeInto(text, dest).written,
   decodeUTF8: (bytes: Uint8Array) => decoder.decode(bytes),
   report: (message: string) => console.error(message),
+  secure, // TLS (sslTls): client and server, over node:tls (hosts/node/tls.ts, docs/tls.md)
   defaults: Object.freeze({
     receiveBufferSize: 65536, // Cape Code's default; RAM is plentiful here
     sendBufferSize: 65536,

@@ -1,5 +1,5 @@
 // UTF-8 helpers the host's TextEncoder/TextDecoder do not give: exact encoded length before
-// encoding, and where a chunk ends in the middle of a sequence (SPEC §6).
+// encoding, and where a chunk ends in the middle of a sequence (docs/protocol.md, "Raw mode").
 
 /** Bytes `text` takes in UTF-8; a lone surrogate counts 3 (it is encoded as U+FFFD). */
 export function utf8Length(text: string): number {

@@ -1,4 +1,4 @@
-// Echo client for a device or the simulator: connects to an echo server (examples/node/peer.js
+// Echo client for a device or the simulator: connects to an echo server (socketcat's echo
 // server, or the echo-server example), sends a few framed JSON messages and prints the replies.
 // Options: mcconfig ... host=192.168.1.20 port=4000 (host: an IPv4 literal or a name).
 

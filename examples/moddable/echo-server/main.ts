@@ -1,5 +1,5 @@
 // Echo server for a device or the simulator: every framed message comes back as sent.
-// Try it from a desktop: node examples/node/peer.js client <device address> 4000
+// Try it from a desktop: socketcat connect <device address> 4000 --framed --type json (docs/cli.md)
 // Options: port from the manifest config (mcconfig ... port=5000).
 
 import config from "mc/config";
