@@ -4,7 +4,7 @@
  *
  * - `port` (also for port 0) is right as soon as the constructor returns, and a bind failure
  *   (port in use, EACCES, no file descriptors) throws from the constructor, with public node:net
- *   APIs only (see bindNow() and the constructor for how).
+ *   APIs only (see listenNow(), exported so that the TLS Listener can bind the same way).
  * - `address` (Node extension; Moddable ignores it) defaults to "0.0.0.0", all IPv4
  *   interfaces, as Moddable binds.
  * - Accepted connections are wrapped at once in callback-less TCP instances that buffer
@@ -65,7 +65,7 @@ const REASONS: Record<string, string> = {
  * IPv6 is off. With a host, node resolves it first and binds a tick later, which is why no host
  * is given here. Returns the bind's Error, or undefined when bound.
  */
-function bindNow(server: net.Server, port: number): Error | undefined {
+function bindNow(server: net.Server, port: number, backlog: number): Error | undefined {
 	let failure: Error | undefined;
 	const onFailure = (message: unknown) => {
 		const m = message as { server?: unknown; error?: Error };
@@ -74,7 +74,7 @@ function bindNow(server: net.Server, port: number): Error | undefined {
 	};
 	dc.subscribe(LISTEN_ERROR, onFailure);
 	try {
-		server.listen({ port, backlog: BACKLOG });
+		server.listen({ port, backlog });
 	}
 	finally {
 		dc.unsubscribe(LISTEN_ERROR, onFailure);
@@ -84,8 +84,42 @@ function bindNow(server: net.Server, port: number): Error | undefined {
 	return failure ?? new Error("bind failed"); // a node without the tracing channel: no reason known
 }
 
+/**
+ * Makes `server` (a net.Server, or a tls.Server) listen on `address` and `port` so that its port
+ * is known when this returns; throws bindError() for a failure found at once. Exported for the
+ * TLS Listener. `ipv4Only`: "0.0.0.0" was bound as dual-stack [::], so IPv6 peers are to be dropped.
+ *
+ * The wildcard addresses are bound inside the call (bindNow). A given address can only be bound a
+ * tick later (listen() with a host looks it up first). So a wildcard probe is bound now: it picks
+ * the port when 0 was asked and shows that the port is free (a wildcard bind fails if any address
+ * holds the port), then is released (its fd is closed inside close()), and the address is bound on
+ * that port on the next tick. The port is thus known at once, and "in use" throws here. The cost:
+ * a port held on another local address only also counts as in use. A failure of the real bind
+ * (another process took the port in between) comes later, as the server's "error".
+ */
+export function listenNow(server: net.Server, address: string, port: number, backlog = BACKLOG): { port: number; ipv4Only: boolean } {
+	if (address === "0.0.0.0" || address === "::") {
+		const failure = bindNow(server, port, backlog);
+		if (failure) {
+			server.close();
+			throw bindError(failure, address, port);
+		}
+		const bound = server.address() as net.AddressInfo;
+		return { port: bound.port, ipv4Only: address === "0.0.0.0" && net.isIPv6(bound.address) };
+	}
+	const probe = net.createServer();
+	probe.on("error", () => {}); // its failure is thrown below; node emits it again a tick later
+	const failure = bindNow(probe, port, backlog);
+	if (failure)
+		throw bindError(failure, address, port);
+	const picked = (probe.address() as net.AddressInfo).port;
+	probe.close();
+	server.listen({ port: picked, host: address, backlog });
+	return { port: picked, ipv4Only: false };
+}
+
 /** The Error thrown for a failed bind: "address in use: 0.0.0.0 port 41113". */
-function bindError(failure: Error, address: string, port: number): Error {
+export function bindError(failure: Error, address: string, port: number): Error {
 	const code = (failure as NodeJS.ErrnoException).code;
 	const reason = (code && REASONS[code]) ?? code ?? failure.message;
 	return new Error(`${reason}: ${address} port ${port}`, { cause: failure });
@@ -123,33 +157,10 @@ export class Listener {
 			this.#failure = bindError(error, address, this.#port);
 			this.#schedule();
 		});
-		if (address === "0.0.0.0" || address === "::") {
-			const failure = bindNow(server, port);
-			if (failure) {
-				server.close();
-				throw bindError(failure, address, port);
-			}
-			// "0.0.0.0" is bound as [::] dual stack: #accept() drops IPv6 peers, as an IPv4 bind would not see them
-			this.#ipv4Only = address === "0.0.0.0" && net.isIPv6((server.address() as net.AddressInfo).address);
-			this.#port = (server.address() as net.AddressInfo).port;
-		}
-		else {
-			// A given address can only be bound a tick later (listen() with a host looks it up first).
-			// So a wildcard probe is bound now: it picks the port when 0 was asked and shows that the
-			// port is free (a wildcard bind fails if any address holds the port), then is released (its
-			// fd is closed inside close()), and the address is bound on that port on the next tick.
-			// The port is thus known at once, and "in use" throws here. The cost: a port held on
-			// another local address only also counts as in use. A failure of the real bind (another
-			// process took the port in between) comes as onError(Error).
-			const probe = net.createServer();
-			probe.on("error", () => {}); // its failure is thrown below; node emits it again a tick later
-			const failure = bindNow(probe, port);
-			if (failure)
-				throw bindError(failure, address, port);
-			this.#port = (probe.address() as net.AddressInfo).port;
-			probe.close();
-			server.listen({ port: this.#port, host: address, backlog: BACKLOG });
-		}
+		const bound = listenNow(server, address, port, BACKLOG);
+		this.#port = bound.port;
+		// "0.0.0.0" is bound as [::] dual stack: #accept() drops IPv6 peers, as an IPv4 bind would not see them
+		this.#ipv4Only = bound.ipv4Only;
 		this.#server = server;
 		const limit = openFileLimit();
 		if (limit !== undefined) {
