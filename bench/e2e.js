@@ -61,20 +61,20 @@ export function casePayload(c) {
 }
 
 /** Payload bytes a received value stands for. */
-function receivedBytes(type, v) {
+export function receivedBytes(type, v) {
   if (v instanceof ArrayBuffer) return v.byteLength;
   if (typeof v === "string") return v.length; // ASCII payloads
   const size = typeInfo(type).size;
   return Array.isArray(v) ? v.length * size : size;
 }
 
-function deadline(reject, what) {
+export function deadline(reject, what) {
   const t = setTimeout(() => reject(new Error(`bench: ${what} did not finish in ${RUN_TIMEOUT_MS} ms`)), RUN_TIMEOUT_MS);
   return () => clearTimeout(t);
 }
 
 /** Write `count` times: while buffered() < HIGH, else yield a turn of the event loop. */
-function pump(count, sendOne, buffered) {
+export function pump(count, sendOne, buffered) {
   let sent = 0;
   const step = () => {
     while (sent < count && buffered() < HIGH) {

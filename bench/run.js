@@ -2,16 +2,25 @@
 // in the same run as its baseline. Timings are reported, never judged: the exit code says only
 // whether the bench itself ran.
 //
-//   node bench/run.js [--scale X] [--reps N] [--markdown] [--json FILE] [--no-alloc] [--only e2e,codec,framing,alloc,xs]
+//   node bench/run.js [--scale X] [--reps N] [--markdown] [--json FILE] [--svg FILE|none] [--no-alloc]
+//                     [--only e2e,peers,codec,framing,alloc,xs]
+//
+// It also writes the ratios as an SVG chart (bench/chart.js) to bench/results.svg (--svg FILE: elsewhere;
+// --svg none: not at all). Hook for the device tier: a `device` array of { name, ratio, min?, max? } put
+// on the result object (device cycles ÷ floor) is drawn as its own group of bars.
 
 import { execFile } from "node:child_process";
 import { writeFileSync } from "node:fs";
+import path from "node:path";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
+import { chartSvg } from "./chart.js";
 import { e2eRow, E2E_CASES } from "./e2e.js";
 import { fmtBytes, fmtPct, fmtRate, markdown, table } from "./lib.js";
 import { codecRows, framingRows } from "./micro.js";
+import { PEER_CASES, PEERS, peersRow } from "./peers.js";
 import { xsRows } from "./xs.js";
+import { xsE2eRows } from "./xs-e2e.js";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 
@@ -27,13 +36,19 @@ export function runAllocChild({ scale = 1, reps = 3 } = {}) {
 }
 
 /** Every part; `scale` shrinks counts and durations (the smoke test uses a tiny one). */
-export async function runBench({ scale = 1, reps = 5, only = ["e2e", "codec", "framing", "alloc", "xs"], log = () => {} } = {}) {
-  const result = { machine: machine(), e2e: [], codec: [], framing: [], alloc: null, xs: null };
+export async function runBench({ scale = 1, reps = 5, only = ["e2e", "peers", "codec", "framing", "alloc", "xs"], log = () => {} } = {}) {
+  const result = { machine: machine(), e2e: [], peers: [], codec: [], framing: [], alloc: null, xs: null };
   const targetMs = Math.max(1, 100 * scale);
   if (only.includes("e2e")) {
     for (const c of E2E_CASES) {
       log(`e2e: ${c.name}`);
       result.e2e.push(await e2eRow(c, { scale, reps }));
+    }
+  }
+  if (only.includes("peers")) {
+    for (const c of PEER_CASES) {
+      log(`peers: ${c.name}`);
+      result.peers.push(await peersRow(c, { scale, reps }));
     }
   }
   if (only.includes("codec")) {
@@ -51,7 +66,10 @@ export async function runBench({ scale = 1, reps = 5, only = ["e2e", "codec", "f
   if (only.includes("xs")) {
     log("xs");
     result.xs = await xsRows({ scale });
+    log("xs end to end (simulated network)");
+    result.xsE2e = await xsE2eRows({ scale });
   }
+  result.machine.loadavgAfter = os.loadavg().map((x) => x.toFixed(2)).join(" ");
   return result;
 }
 
@@ -83,6 +101,16 @@ export function tables(r) {
         ratioCell(row.ratio), allocCell(a?.framed), allocCell(a?.raw)]);
     }
   }
+  if (r.peers?.length) {
+    const peerCell = (row, key, f) => (row.rates[key] ? f(row) : "–");
+    out.peers = [["module vs what users would write (loopback)", "payload B", "module msg/s", "raw msg/s",
+      ...PEERS.map((p) => `${p.key} msg/s`), "module ÷ raw", ...PEERS.map((p) => `module ÷ ${p.key}`)]];
+    for (const row of r.peers) {
+      out.peers.push([row.name, row.payloadBytes, rateCell(row.rates.module), rateCell(row.rates.raw),
+        ...PEERS.map((p) => peerCell(row, p.key, (x) => rateCell(x.rates[p.key]))),
+        ratioCell(row.ratios.raw), ...PEERS.map((p) => peerCell(row, p.key, (x) => ratioCell(x.ratios[p.key])))]);
+    }
+  }
   if (r.codec.length) {
     out.codec = [["codec, 1000 elements", "encode sends/s", "floor/s", "÷ floor", "decode msgs/s", "floor/s", "÷ floor", "encode B/send", "decode B/msg"]];
     for (const row of r.codec) {
@@ -102,6 +130,7 @@ export function tables(r) {
     out.xs = r.xs.codec;
     out.xsFraming = r.xs.framing;
   }
+  if (r.xsE2e?.rows?.length) out.xsE2e = r.xsE2e.table;
   return out;
 }
 
@@ -125,16 +154,26 @@ export function targets(r) {
 
 function print(r, asMarkdown) {
   const m = r.machine;
-  const out = [`machine: ${m.cpu}; ${m.os}; node ${m.node}; load ${m.loadavg}; ${m.date}`, ""];
+  const out = [`machine: ${m.cpu}; ${m.os}; node ${m.node}; load ${m.loadavg} at the start, ${m.loadavgAfter ?? "?"} at the end (1, 5, 15 min); ${m.date}`, ""];
   const t = tables(r);
   for (const key of Object.keys(t)) {
     out.push(asMarkdown ? markdown(t[key]) : table(t[key]), "");
   }
+  if (r.peers?.length) {
+    out.push("peers: " + PEERS.map((p) => `${p.key} = ${p.label}`).join("; ") + " (bench/peers.js); same bytes on the wire as the module: " +
+      (r.peers.every((x) => Object.values(x.sameWire).every(Boolean)) ? "yes" : "NO") + "; ratios > 1: the module is faster.", "");
+  }
   if (r.xs) out.push(`XS: ${r.xs.note}`, "");
+  if (r.xsE2e) out.push(`XS end to end: ${r.xsE2e.note}`, "");
   out.push("targets:", ...targets(r).map((l) => `  ${l}`));
   out.push("", "rates: median of the runs ± half their range; ratio: median of per-run framed/raw pairs (min–max);",
     "B/msg: V8 heap bytes allocated per message in steady state (+ ArrayBuffer backing stores, 'ext'), sender and receiver together.");
   return out.join("\n");
+}
+
+/** Writes the ratios chart (bench/chart.js) of result `r` to `file`. */
+export function writeChart(r, file) {
+  writeFileSync(file, chartSvg(r));
 }
 
 async function main() {
@@ -143,7 +182,7 @@ async function main() {
     const i = args.indexOf(name);
     return i >= 0 ? args[i + 1] : fallback;
   };
-  const only = value("--only", "e2e,codec,framing,alloc,xs").split(",").filter((p) => !(args.includes("--no-alloc") && p === "alloc"));
+  const only = value("--only", "e2e,peers,codec,framing,alloc,xs").split(",").filter((p) => !(args.includes("--no-alloc") && p === "alloc"));
   const started = Date.now();
   const r = await runBench({
     scale: Number(value("--scale", 1)), reps: Number(value("--reps", 5)), only,
@@ -151,7 +190,10 @@ async function main() {
   });
   const json = value("--json");
   if (json) writeFileSync(json, JSON.stringify(r, null, 1));
+  const svg = value("--svg", path.join(HERE, "results.svg"));
+  if (svg !== "none") writeChart(r, svg);
   console.log(print(r, args.includes("--markdown")));
+  if (svg !== "none") console.log(`\nchart: ${path.relative(process.cwd(), svg).startsWith("..") ? svg : path.relative(process.cwd(), svg)}`);
   process.stderr.write(`[bench] done in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
 }
 

@@ -39,7 +39,7 @@ export function findXS() {
   return undefined;
 }
 
-function valgrindVersion() {
+export function valgrindVersion() {
   const out = spawnSync("valgrind", ["--version"], { encoding: "utf8" });
   return out.status === 0 ? out.stdout.trim() : undefined;
 }
@@ -122,6 +122,17 @@ for (const type of TYPES) {
   cases.push(["raw decode " + type, () => raw.push(payload, 0, payload.length, rawSink), R, () => got === N]);
   cases.push(["decode floor " + type, floorDecoder(type, payloadView, N), R]);
 }
+// As the connection hands each read to the decoder: a native copy into its target (TCP read(view)), then filled(n).
+function deliver(decoder, bytes, start, end, sink) {
+  while (start < end) {
+    const room = decoder.room;
+    const n = room < end - start ? room : end - start;
+    decoder.target.set(bytes.subarray(start, start + n), decoder.targetStart);
+    start += n;
+    if (!decoder.filled(n, sink)) return false;
+  }
+  return true;
+}
 for (const size of FRAME_SIZES) {
   const STREAM_BYTES = size < 65536 ? SMALL_STREAM : 0; // at least one message
   const one = new Uint8Array(HEADER_MAX + size);
@@ -136,9 +147,9 @@ for (const size of FRAME_SIZES) {
     const decoder = new FrameDecoder(new Uint8Array(1460), 1 << 24); // the device's receive buffer size
     const feed = () => {
       messages = 0;
-      for (let i = 0; i < stream.length; i += chunk) decoder.push(stream, i, i + chunk < stream.length ? i + chunk : stream.length, sink);
+      for (let i = 0; i < stream.length; i += chunk) deliver(decoder, stream, i, i + chunk < stream.length ? i + chunk : stream.length, sink);
     };
-    const warm = () => { for (let i = 0; i < 64; i++) decoder.push(stream, i, i + 1, sink); decoder.reset(); };
+    const warm = () => { for (let i = 0; i < 64; i++) deliver(decoder, stream, i, i + 1, sink); decoder.reset(); };
     cases.push(["framing " + size + " " + chunk + " " + stream.length + " " + count, feed, 1, () => messages === count, warm]);
   }
   const view = new DataView(stream.buffer);
@@ -176,7 +187,7 @@ function stage(dir, options) {
 }
 
 // One xsnap run under callgrind; resolves with the instruction count of each dump, in order.
-function callgrindRun(xsnap, dir, tag) {
+export function callgrindRun(xsnap, dir, tag) {
   return new Promise((resolve, reject) => {
     const out = path.join(dir, `cg-${tag}`);
     fs.mkdirSync(out);
@@ -202,7 +213,8 @@ function callgrindRun(xsnap, dir, tag) {
         const m = /^summary:\s+(\d+)/m.exec(fs.readFileSync(path.join(out, f), "utf8")) ?? /^totals:\s+(\d+)/m.exec(fs.readFileSync(path.join(out, f), "utf8"));
         return m ? Number(m[1]) : NaN;
       });
-      resolve({ names: JSON.parse(names.slice(11)), counts });
+      const facts = stdout.split("\n").find((l) => l.startsWith("@@XS-FACTS "));
+      resolve({ names: JSON.parse(names.slice(11)), counts, facts: facts ? JSON.parse(facts.slice(11)) : undefined });
     });
   });
 }

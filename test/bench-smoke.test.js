@@ -2,9 +2,14 @@
 // It checks that every part ran and moved the bytes it claims; it never judges a timing.
 
 import { expect } from "chai";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { E2E_CASES } from "../bench/e2e.js";
 import { CHUNK_SIZES, FRAME_SIZES, NUMERIC_TYPES } from "../bench/micro.js";
-import { runBench, tables, targets } from "../bench/run.js";
+import { PEER_CASE_NAMES } from "../bench/peers.js";
+import { runBench, tables, targets, writeChart } from "../bench/run.js";
+import { XS_E2E_CASES } from "../bench/xs-e2e.js";
 import { typeInfo } from "../dist/modules/socket/types.js";
 
 const finitePositive = (s) => {
@@ -13,6 +18,90 @@ const finitePositive = (s) => {
   expect(s.min).to.be.at.most(s.median);
   expect(s.max).to.be.at.least(s.median);
 };
+
+/**
+ * A strict little XML reader (no dependency): throws on anything not well formed — unbalanced or
+ * mismatched tags, unquoted or repeated attributes, a bare "<" or "&" — and returns the root element
+ * as { name, attributes, children, text }.
+ */
+function parseXml(text) {
+  let i = 0;
+  const fail = (why) => { throw new Error(`XML: ${why} at ${i}: ${JSON.stringify(text.slice(i, i + 40))}`); };
+  const entities = (s) => {
+    if (/<|&(?!(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);)/.test(s)) fail(`bad character data ${JSON.stringify(s.slice(0, 40))}`);
+    return s;
+  };
+  const NAME = /[A-Za-z_:][\w:.-]*/y;
+  const name = () => {
+    NAME.lastIndex = i;
+    const m = NAME.exec(text);
+    if (!m) fail("a name expected");
+    i = NAME.lastIndex;
+    return m[0];
+  };
+  const space = () => { while (/\s/.test(text[i] ?? "")) i++; };
+  if (text.startsWith("<?xml", i)) {
+    const end = text.indexOf("?>", i);
+    if (end < 0) fail("unterminated declaration");
+    i = end + 2;
+  }
+  const misc = () => {
+    for (;;) {
+      space();
+      if (text.startsWith("<!--", i)) {
+        const end = text.indexOf("-->", i);
+        if (end < 0) fail("unterminated comment");
+        i = end + 3;
+      } else return;
+    }
+  };
+  const element = () => {
+    if (text[i] !== "<") fail("< expected");
+    i++;
+    const el = { name: name(), attributes: {}, children: [], text: "" };
+    for (;;) {
+      space();
+      if (text.startsWith("/>", i)) { i += 2; return el; }
+      if (text[i] === ">") { i++; break; }
+      const a = name();
+      space();
+      if (text[i] !== "=") fail("= expected");
+      i++;
+      space();
+      const q = text[i];
+      if (q !== '"' && q !== "'") fail("quoted value expected");
+      const end = text.indexOf(q, i + 1);
+      if (end < 0) fail("unterminated value");
+      if (a in el.attributes) fail(`attribute ${a} repeated`);
+      el.attributes[a] = entities(text.slice(i + 1, end));
+      i = end + 1;
+    }
+    for (;;) {
+      const lt = text.indexOf("<", i);
+      if (lt < 0) fail(`</${el.name}> missing`);
+      el.text += entities(text.slice(i, lt));
+      i = lt;
+      if (text.startsWith("<!--", i)) { misc(); continue; }
+      if (text.startsWith("</", i)) {
+        i += 2;
+        const closing = name();
+        if (closing !== el.name) fail(`</${closing}> closes <${el.name}>`);
+        space();
+        if (text[i] !== ">") fail("> expected");
+        i++;
+        return el;
+      }
+      el.children.push(element());
+    }
+  };
+  misc();
+  const root = element();
+  misc();
+  if (i !== text.length) fail("content after the root element");
+  return root;
+}
+
+const walk = (el, visit) => { visit(el); for (const c of el.children) walk(c, visit); };
 
 describe("bench (smoke run, tiny sizes)", function () {
   this.timeout(120000);
@@ -33,6 +122,71 @@ describe("bench (smoke run, tiny sizes)", function () {
       finitePositive(row.raw);
       finitePositive(row.ratio);
     }
+  });
+
+  it("peers: every workload moved exactly its bytes through the module, raw node:net and each peer", function () {
+    expect(r.peers.map((x) => x.name)).to.deep.equal(PEER_CASE_NAMES);
+    for (const row of r.peers) {
+      const numeric = row.type !== "image";
+      expect(row.peers, row.name).to.deep.equal(numeric ? ["concat", "perElement"] : ["concat"]);
+      expect(row.count).to.be.at.least(2);
+      expect(row.received.module.bytes, row.name).to.equal(row.count * row.payloadBytes);
+      expect(row.received.raw.bytes, row.name).to.equal(row.count * row.frameBytes);
+      for (const key of row.peers) {
+        expect(row.received[key].messages, `${row.name} ${key}`).to.equal(row.count);
+        expect(row.received[key].bytes, `${row.name} ${key}`).to.equal(row.count * row.payloadBytes);
+        expect(row.sameWire[key], `${row.name} ${key}: same frame bytes as the module`).to.equal(true);
+        expect(row.decodedRight[key], `${row.name} ${key}: last message decoded to the sent values`).to.equal(true);
+        finitePositive(row.rates[key]);
+        finitePositive(row.ratios[key]);
+      }
+      finitePositive(row.rates.module);
+      finitePositive(row.ratios.raw);
+    }
+    const t = tables(r);
+    expect(t.peers.length).to.equal(1 + PEER_CASE_NAMES.length);
+  });
+
+  it("chart: writes an SVG that parses as XML, one bar per ratio, and draws result.device when there is one", function () {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-svg-"));
+    try {
+      const bars = (file) => {
+        const root = parseXml(fs.readFileSync(file, "utf8"));
+        expect(root.name).to.equal("svg");
+        expect(root.attributes.xmlns).to.equal("http://www.w3.org/2000/svg");
+        const found = [];
+        walk(root, (el) => { if (el.name === "rect" && el.attributes.class === "bar") found.push(el); });
+        for (const b of found) expect(Number(b.attributes.width), "bar width").to.be.above(0);
+        return found;
+      };
+      const expected = r.e2e.length + r.peers.reduce((n, x) => n + x.peers.length, 0) + (r.xsE2e?.rows?.length ?? 0);
+      writeChart(r, path.join(dir, "a.svg"));
+      expect(bars(path.join(dir, "a.svg")).length).to.equal(expected);
+      const withDevice = { ...r, device: [{ name: "encode double", ratio: 1.09 }, { name: "decode double", ratio: 1.15, min: 1.1, max: 1.2 }] };
+      writeChart(withDevice, path.join(dir, "b.svg"));
+      const b = bars(path.join(dir, "b.svg"));
+      expect(b.length).to.equal(expected + 2);
+      expect(b.at(-1).children[0].text).to.match(/^device cycles ÷ floor.*decode double 1\.15/);
+      expect(() => parseXml("<svg><rect></svg>")).to.throw(/closes/); // the reader does reject bad XML
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("XS end to end: module and raw TCP counted per message over the simulated network, the same in both runs", function () {
+    expect(r.xsE2e).to.be.an("object");
+    if (!r.xsE2e.rows.length) return expect(r.xsE2e.note).to.match(/not measured: /);
+    expect(r.xsE2e.deterministic, r.xsE2e.note).to.equal(true);
+    expect(r.xsE2e.totals[0]).to.equal(r.xsE2e.totals[1]);
+    expect(r.xsE2e.rows.map((x) => x.name)).to.deep.equal(XS_E2E_CASES.map((c) => c.name));
+    for (const row of r.xsE2e.rows) {
+      const f = r.xsE2e.facts[row.name];
+      expect(f.moduleMessages, row.name).to.equal(row.messages + 2); // the section's messages and the warm-up's, all received
+      expect(f.rawBytes, row.name).to.equal((row.messages + 2) * f.frameBytes);
+      expect(row.raw, row.name).to.be.above(0);
+      expect(row.module, row.name).to.be.above(row.raw);
+    }
+    expect(tables(r).xsE2e.length).to.equal(1 + XS_E2E_CASES.length);
   });
 
   it("codec: every numeric type encodes 1000 elements to a framed message and decodes them back", function () {

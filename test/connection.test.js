@@ -1,6 +1,6 @@
 // The connection engine alone, over a scripted ECMA-419 socket and a manual clock: no network.
 import { expect } from "chai";
-import { Connection } from "../dist/modules/socket/connection.js";
+import { Connection, isIPv4 } from "../dist/modules/socket/connection.js";
 import { clientOptions } from "../dist/modules/socket/options.js";
 
 /** A host whose timers run only when the test advances the clock. */
@@ -352,5 +352,11 @@ describe("Connection engine (scripted socket, manual clock)", () => {
     expect(events[1][1]).to.match(/^No memory for a message announced by the peer \(Array buffer allocation failed\): closing the connection$/);
     expect(codes).to.deep.equal(["ENOMEM"]);
     expect(events.slice(2).map((e) => e[0])).to.deep.equal(["close", "afterClose"]);
+  });
+
+  it("tells IPv4 literals from names without a RegExp", () => {
+    for (const yes of ["127.0.0.1", "0.0.0.0", "255.255.255.255", "10.1.20.200"]) expect(isIPv4(yes), yes).to.equal(true);
+    for (const no of ["", "localhost", "1.2.3", "1.2.3.4.5", "256.0.0.1", "01.2.3.4", "1..2.3", "1.2.3.", ".1.2.3", "1.2.3.4a", "1234.1.1.1", "::1"])
+      expect(isIPv4(no), no).to.equal(false);
   });
 });

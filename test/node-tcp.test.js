@@ -295,7 +295,19 @@ describe("Node TCP (ECMA-419)", function () {
 			await sleep(50);
 			expect(errors.length).to.equal(1);
 			expect(reentered).to.equal(false);
-			expect(c.tcp.write(Uint8Array.of(1))).to.equal(0); // peer gone: dropped, like lwip
+			// half-open: the peer's FIN ended our input only; what we write still reaches it, until close()
+			const received = collect(c.socket);
+			expect(c.tcp.write(Uint8Array.of(1, 2))).to.equal(65536 - 2);
+			c.tcp.close();
+			expect([...(await received)]).to.deep.equal([1, 2]);
+		});
+
+		it("after a reset, write() drops the bytes and returns 0 (like lwip)", async function () {
+			const c = track(await connected());
+			c.socket.resetAndDestroy();
+			await sleep(150);
+			expect(c.events.filter(([e]) => e === "error")).to.have.length(1);
+			expect(c.tcp.write(Uint8Array.of(1))).to.equal(0);
 			c.tcp.close();
 		});
 

@@ -108,6 +108,22 @@ describe("SendQueue (the outgoing ring)", () => {
     }
   });
 
+  it("a text that takes a buffer of its own is refused only if its real size would pass maxUnsentBytes", () => {
+    const q = new SendQueue(1024, 0, 1024);
+    const bytes = new Encoder(typeInfo("image"), text);
+    const e = new Encoder(typeInfo("string"), text);
+    const out = [];
+    send(q, bytes, new Uint8Array(40), false, 0, out); // ring [0, 40)
+    send(q, bytes, new Uint8Array(977), false, 0, out); // ring [40, 1017)
+    drain(q, 40, out); // the first is written: 977 wait, no free part of the ring takes 47 bytes
+    expect(q.bytes).to.equal(977);
+    send(q, e, "j".repeat(46), true, 0, out); // 47 bytes framed: exactly up to the limit
+    expect(q.bytes).to.equal(1024);
+    expect(() => send(q, e, "k", true, 0, out)).to.throw(QueueFullError, /maxUnsentBytes/);
+    drain(q, 2000, out);
+    expect(out.slice(-47)).to.deep.equal([...frame(utf8("j".repeat(46)))]);
+  });
+
   it("a raw message of no bytes never waits (nothing to write), so it cannot stall what follows", () => {
     const q = new SendQueue(16, 0, 1000);
     const e = new Encoder(typeInfo("string"), text);

@@ -22,7 +22,7 @@ export function closedError(what: string): SyntaxError {
  * be 0..65535 (RangeError otherwise).
  */
 export function toPort(value: unknown): number {
-	if (undefined === value)
+	if (value === undefined)
 		throw new Error("invalid port");
 	const n = Math.trunc(Number(value)) || 0; // Number(Symbol) throws TypeError; NaN → 0 like ToInteger
 	if ((n < 0) || (n > 65535))
@@ -36,7 +36,7 @@ export function toPort(value: unknown): number {
  * IPv6 literals are a Node-only extension (Moddable accepts IPv4 only).
  */
 export function toAddress(value: unknown): string {
-	if ("string" !== typeof value || 0 === net.isIP(value))
+	if (typeof value !== "string" || net.isIP(value) === 0)
 		throw new Error(`invalid address: ${String(value)}`);
 	return value;
 }
@@ -44,9 +44,9 @@ export function toAddress(value: unknown): string {
 /** A callback option: undefined/null means none; anything else must be callable. */
 export function toCallback(options: Record<string, unknown>, name: string): Function | undefined {
 	const value = options[name];
-	if ((undefined === value) || (null === value))
+	if ((value === undefined) || (value === null))
 		return undefined;
-	if ("function" !== typeof value)
+	if (typeof value !== "function")
 		throw new Error(`${name}: not a function`);
 	return value;
 }
@@ -81,7 +81,7 @@ export function toBytes(value: unknown): Uint8Array {
 
 /** Node reports IPv4 peers of a dual-stack socket as "::ffff:a.b.c.d"; Moddable shows "a.b.c.d". */
 export function plainAddress(address: string | undefined): string | undefined {
-	if (address?.startsWith("::ffff:") && (4 === net.isIP(address.slice(7))))
+	if (address?.startsWith("::ffff:") && (net.isIP(address.slice(7)) === 4))
 		return address.slice(7);
 	return address;
 }

@@ -13,8 +13,14 @@
  *   back until every buffered byte has been read. At most once. Node extension: for a failure
  *   (refused, reset) it gets the Error as its argument; for a clean close, none (Moddable
  *   passes none ever, so code must not depend on it).
+ * - Half-open: a peer's FIN ends the input only (node's allowHalfOpen). After the clean-close
+ *   onError(), write() still sends and onWritable still reports space, until close() (or until
+ *   the peer resets or the socket fails: then writes are dropped, like lwip). So a peer that
+ *   sends its request and half-closes (`nc -N`, socket.end()) still gets the replies.
  * - close() is final for the caller but graceful on the wire: bytes accepted by write()
  *   are flushed, then FIN, then the socket is destroyed (as closing an fd does on Moddable).
+ * - A method or getter called on anything but a live TCP (a foreign receiver, after close()
+ *   or a take-over) throws SyntaxError, as XS's host-object check does.
  * - Errors thrown match Moddable's constructors: Error for invalid values ("would block",
  *   "not ready", bad address), RangeError for ranges and formats, TypeError for values of
  *   the wrong type, SyntaxError for any use after close() or after a `from` take-over.
@@ -37,6 +43,7 @@ const FORMATS = ["buffer", "number"] as const;
 type Format = (typeof FORMATS)[number];
 
 const kAdopt = Symbol("adopt node socket");
+const kRefused = Symbol("a connection the Listener had to refuse");
 
 type Callback = (this: TCP, ...args: any[]) => void;
 
@@ -74,7 +81,8 @@ class Connection {
 	offset = 0; // read position in chunks[0]
 	readable = 0; // unread bytes in chunks
 	connected: boolean;
-	ended = false; // failed to connect, reset, or remote FIN
+	ended = false; // no more input: failed to connect, reset, remote FIN, or closed
+	broken = false; // no more output either: failed, reset, or closed by node (a FIN alone leaves output open)
 	errorDelivered = false;
 	failure: Error | undefined = undefined; // why the connection ended, when it failed (reset, refused)
 	closed = false;
@@ -102,9 +110,10 @@ class Connection {
 			this.notify?.(kReadable);
 		});
 		// "error" must always have a listener or node throws; "close" covers a destroy without either.
-		socket.on("end", () => this.#gone());
-		socket.on("error", (error) => this.#gone(error));
-		socket.on("close", () => this.#gone());
+		// "end" is the peer's FIN: input ends, output stays open (allowHalfOpen).
+		socket.on("end", () => this.#gone(undefined, false));
+		socket.on("error", (error) => this.#gone(error, true));
+		socket.on("close", () => this.#gone(undefined, true));
 	}
 
 	get writable(): number {
@@ -123,7 +132,7 @@ class Connection {
 			this.socket.cork();
 			process.nextTick(uncork, this);
 		}
-		if ((undefined === this.ring || this.ring.length !== this.capacity) && !this.ringUsed) {
+		if ((this.ring === undefined || this.ring.length !== this.capacity) && !this.ringUsed) {
 			this.ring = Buffer.allocUnsafeSlow(this.capacity);
 			this.ringHead = 0;
 		}
@@ -195,7 +204,13 @@ class Connection {
 			return;
 		}
 		socket.resume(); // keep draining input: unread input at destroy would make the kernel send a reset
-		const linger = () => setTimeout(() => socket.destroy(), CLOSE_LINGER_MS).unref();
+		// after our FIN, wait at most CLOSE_LINGER_MS for the peer's; the timer goes with the socket, so a
+		// closed connection (and its buffers) is not held for that long
+		const linger = () => {
+			this.ring = undefined; // every byte was handed to the kernel
+			const timer = setTimeout(() => socket.destroy(), CLOSE_LINGER_MS).unref();
+			socket.once("close", () => clearTimeout(timer));
+		};
 		if (socket.writableFinished)
 			linger();
 		else {
@@ -210,7 +225,11 @@ class Connection {
 		this.remotePort = this.socket.remotePort ?? this.remotePort;
 	}
 
-	#gone(failure?: Error): void {
+	#gone(failure: Error | undefined, broken: boolean): void {
+		if (broken && !this.broken) {
+			this.broken = true;
+			this.notify?.(kWritable); // nothing more to report as writable; lets #deliver() settle
+		}
 		if (this.ended)
 			return;
 		this.ended = true;
@@ -226,21 +245,34 @@ function uncork(conn: Connection): void {
 }
 
 export class TCP {
+	/**
+	 * Read by the core (modules/socket/connection.ts): after a clean remote close (onError() with
+	 * no argument) this TCP still writes, so what is queued is flushed before closing. True for
+	 * sockets made here and by the Listener (allowHalfOpen); a socket handed to tcpFromSocket()
+	 * without allowHalfOpen drops writes after the peer's FIN (they return 0).
+	 */
+	static readonly writesAfterPeerClose = true;
+
 	#conn: Connection | undefined; // undefined once closed or taken over
 	#format: Format = "buffer";
 	#onReadable: Callback | undefined;
 	#onWritable: Callback | undefined;
 	#onError: Callback | undefined;
+	#refusal: Error | undefined; // set on what refusedTCP() makes: taking it over throws this
 	#triggered = 0;
 	#immediate: NodeJS.Immediate | undefined;
 	#reported = 0; // writable count the user last learned (onWritable argument or write() result)
 	declare target: unknown;
 
 	constructor(options: TCPOptions) {
-		if ((null === options) || ("object" !== typeof options))
+		if ((options === null) || (typeof options !== "object"))
 			throw new TypeError("options required");
 		const o = options as Record<string | symbol, unknown>;
 
+		if (o[kRefused] instanceof Error) { // see refusedTCP()
+			this.#refusal = o[kRefused];
+			return;
+		}
 		const adopt = o[kAdopt];
 		if (adopt instanceof net.Socket) { // an accepted socket, for Listener.read()
 			this.#own(new Connection(adopt, true));
@@ -255,7 +287,7 @@ export class TCP {
 		const noDelay = ("nodelay" in o) ? o.nodelay : o.noDelay;
 		const keepAlive = ("keepalive" in o) ? o.keepalive : o.keepAlive;
 		let capacity: number | undefined;
-		if (undefined !== o.writeBufferSize) {
+		if (o.writeBufferSize !== undefined) {
 			capacity = Number(o.writeBufferSize);
 			if (!Number.isInteger(capacity) || (capacity < 1))
 				throw new RangeError("invalid writeBufferSize");
@@ -265,12 +297,14 @@ export class TCP {
 		let triggered = 0;
 		if ("from" in o) {
 			const from = o.from;
-			if (("object" !== typeof from) || (null === from) || !(#conn in from) || !from.#conn)
+			if ((typeof from === "object") && (from !== null) && (#refusal in from) && from.#refusal)
+				throw new Error(from.#refusal.message); // a connection the Listener refused: say why
+			if ((typeof from !== "object") || (from === null) || !(#conn in from) || !from.#conn)
 				throw new SyntaxError("invalid from"); // like XS: not a live TCP host object
 			conn = from.#conn;
 			from.#detach(); // the original becomes unusable; its callbacks never run again
 			// like lwip: report what is already there to the new owner
-			if (conn.connected && !conn.ended)
+			if (conn.connected && !conn.broken)
 				triggered |= kWritable;
 			if (conn.readable)
 				triggered |= kReadable;
@@ -280,16 +314,16 @@ export class TCP {
 		else {
 			const address = toAddress(o.address);
 			const port = toPort(o.port);
-			conn = new Connection(new net.Socket(), false);
+			conn = new Connection(new net.Socket({ allowHalfOpen: true }), false);
 			conn.remoteAddress = address;
 			conn.remotePort = port;
 			conn.socket.connect({ host: address, port });
 		}
-		if (undefined !== capacity)
+		if (capacity !== undefined)
 			conn.capacity = capacity;
-		if (undefined !== noDelay)
+		if (noDelay !== undefined)
 			conn.socket.setNoDelay(Boolean(noDelay)); // node applies it once connected
-		if (undefined !== keepAlive)
+		if (keepAlive !== undefined)
 			conn.socket.setKeepAlive(Boolean(keepAlive));
 		if ("target" in o)
 			this.target = o.target;
@@ -300,6 +334,8 @@ export class TCP {
 
 	/** Stop all callbacks and close. Bytes already accepted by write() still reach the peer. */
 	close(): void {
+		if ((typeof this !== "object") || (this === null) || !(#conn in this))
+			throw new SyntaxError("TCP: not a TCP"); // like XS's host-object check
 		const conn = this.#conn;
 		if (!conn)
 			return; // a second close (or close after a take-over) is harmless
@@ -317,20 +353,28 @@ export class TCP {
 	read(count: number): ArrayBuffer | undefined;
 	read(view: ArrayBuffer | ArrayBufferView): number | undefined;
 	read(arg?: unknown): ArrayBuffer | number | undefined {
-		const conn = this.#live();
-		if (!conn.readable)
-			return undefined;
-		if ("number" === this.#format)
+		const conn = TCP.#live(this);
+		if (this.#format === "number") {
+			if (!conn.readable)
+				return undefined;
 			return new Uint8Array(conn.take(1)!)[0];
-		if (0 === arguments.length)
-			return conn.take(conn.readable);
-		if ((("object" === typeof arg) && (null !== arg)) || ("function" === typeof arg)) {
-			const bytes = toBytes(arg);
+		}
+		if (arguments.length === 0)
+			return conn.readable ? conn.take(conn.readable) : undefined;
+		// The argument is checked before looking at what is available, so a bad one always throws:
+		// an object must be a buffer of bytes (ArrayBuffer, Uint8Array, Int8Array, DataView…; a
+		// Uint16Array or a function is a TypeError, as in XS), anything else a count (a Symbol is a TypeError).
+		if (((typeof arg === "object") && (arg !== null)) || (typeof arg === "function")) {
+			const bytes = toByteView(arg);
+			if (!conn.readable)
+				return undefined;
 			checkCount(bytes.byteLength, conn.readable);
 			conn.take(bytes.byteLength, bytes);
 			return bytes.byteLength;
 		}
-		const count = Math.trunc(Number(arg)) || 0; // a Symbol throws TypeError, like XS
+		const count = Math.trunc(Number(arg)) || 0;
+		if (!conn.readable)
+			return undefined;
 		checkCount(count, conn.readable);
 		return conn.take(count);
 	}
@@ -341,12 +385,12 @@ export class TCP {
 	 * writable count left. After the peer has gone the bytes are dropped (returns 0), like lwip.
 	 */
 	write(data: ArrayBuffer | ArrayBufferView | number): number {
-		const conn = this.#live();
+		const conn = TCP.#live(this);
 		if (!conn.connected)
 			throw new Error("not ready");
-		const bytes = ("number" === this.#format) ? Uint8Array.of(Number(data) & 0xFF) : (data instanceof Uint8Array) ? data : toBytes(data);
-		if (conn.ended || conn.socket.destroyed)
-			return this.#reported = 0;
+		const bytes = (this.#format === "number") ? Uint8Array.of(Number(data) & 0xFF) : (data instanceof Uint8Array) ? data : toBytes(data);
+		if (conn.broken || !conn.socket.writable)
+			return this.#reported = 0; // the connection failed or is gone: dropped, like lwip
 		if (bytes.byteLength > conn.writable)
 			throw new Error("would block");
 		if (bytes.byteLength)
@@ -355,27 +399,30 @@ export class TCP {
 	}
 
 	get remoteAddress(): string | undefined {
-		return this.#live().remoteAddress;
+		return TCP.#live(this).remoteAddress;
 	}
 
 	get remotePort(): number | undefined {
-		return this.#live().remotePort;
+		return TCP.#live(this).remotePort;
 	}
 
 	get format(): Format {
-		this.#live();
+		TCP.#live(this);
 		return this.#format;
 	}
 
 	set format(value: Format) {
-		this.#live();
+		TCP.#live(this);
 		this.#format = checkFormat(value, FORMATS);
 	}
 
-	#live(): Connection {
-		if (!this.#conn)
-			throw closedError("TCP");
-		return this.#conn;
+	// Static, so that it runs for a foreign receiver too (an instance method would be a TypeError first).
+	static #live(self: unknown): Connection {
+		if ((typeof self !== "object") || (self === null) || !(#conn in self))
+			throw new SyntaxError("TCP: not a TCP"); // a foreign receiver, like XS's host-object check
+		if (!self.#conn)
+			throw self.#refusal ? new Error(self.#refusal.message) : closedError("TCP"); // refused: say why
+		return self.#conn;
 	}
 
 	#own(conn: Connection): void {
@@ -417,8 +464,12 @@ export class TCP {
 			if (!conn.readable && !conn.errorDelivered && this.#onError) {
 				conn.errorDelivered = true;
 				this.#onError.call(this, conn.failure); // Node extension: the reason, when there was a failure
+				if (this.#conn !== conn)
+					return; // closed in the callback
 			}
-			return;
+			if (conn.broken || !conn.connected)
+				return;
+			// a clean remote close (FIN): the output is still open, so space is still reported
 		}
 		// onWritable: first one means connected; later ones only when space grew
 		if ((bits & kWritable) && conn.connected && this.#onWritable) {
@@ -429,6 +480,13 @@ export class TCP {
 			}
 		}
 	}
+}
+
+/** A read() target: the bytes of an ArrayBuffer, a DataView or a typed array of 1-byte elements; else TypeError. */
+function toByteView(value: unknown): Uint8Array {
+	if (ArrayBuffer.isView(value) && !(value instanceof DataView) && ((value as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT !== 1))
+		throw new TypeError("invalid buffer: elements wider than a byte");
+	return toBytes(value);
 }
 
 function checkCount(count: number, available: number): void {
@@ -442,6 +500,16 @@ function checkCount(count: number, available: number): void {
  */
 export function tcpFromSocket(socket: net.Socket): TCP {
 	return new TCP({ [kAdopt]: socket } as TCPOptions);
+}
+
+/**
+ * What the Listener's read() returns for a connection it had to refuse (see listener.ts, "drop"):
+ * a TCP that is already closed (close() is harmless) whose take-over with `from`, and any other
+ * method or getter, throws an Error with `reason`, so that the code taking connections over learns
+ * of the refusal where it would otherwise have got the connection.
+ */
+export function refusedTCP(reason: Error): TCP {
+	return new TCP({ [kRefused]: reason } as TCPOptions);
 }
 
 export default TCP;

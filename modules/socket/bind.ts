@@ -11,14 +11,19 @@ export interface BoundClasses {
   readonly SocketServer: new (options?: Partial<ServerOptions>) => api.SocketServer;
 }
 
-export function bindHost(host: Host): BoundClasses {
+export function bindHost(platform: Host): BoundClasses {
+  // What the classes close over is const: a preloaded closure may capture only const bindings
+  // (mcconfig warns about a parameter or an import binding, which could change).
+  const host = platform;
+  const Client = api.SocketClient;
+  const Server = api.SocketServer;
   return {
-    SocketClient: class SocketClient extends api.SocketClient {
+    SocketClient: class SocketClient extends Client {
       constructor(port?: number, name?: string, options?: Partial<ClientOptions>) {
         super(host, port, name, options);
       }
     },
-    SocketServer: class SocketServer extends api.SocketServer {
+    SocketServer: class SocketServer extends Server {
       constructor(options?: Partial<ServerOptions>) {
         super(host, options);
       }

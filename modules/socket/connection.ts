@@ -34,7 +34,29 @@ const CLOSED = 4; // closed, or failed to connect: final
 
 const CLOSE_FLUSH_STALL = 10000; // ms without write progress before a close gives up flushing
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+/**
+ * Whether `name` is a dotted IPv4 literal (four numbers 0–255, no leading zeros). Written out
+ * rather than as a RegExp: on a device a RegExp would bring in XS's RegExp engine (~26 KB of flash).
+ */
+export function isIPv4(name: string): boolean {
+  let parts = 0;
+  let digits = 0;
+  let value = 0;
+  for (let i = 0; i <= name.length; i++) {
+    const c = i < name.length ? name.charCodeAt(i) : 46; // a "." after the end closes the last part
+    if (c === 46) {
+      if (digits === 0 || ++parts > 4) return false;
+      digits = value = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && value === 0) return false; // a leading zero
+      value = value * 10 + (c - 48);
+      if (++digits > 3 || value > 255) return false;
+    } else {
+      return false;
+    }
+  }
+  return parts === 4;
+}
 
 interface Pending {
   event: string;
@@ -198,7 +220,7 @@ export class Connection {
 
   #attempt(): void {
     const name = this.#name;
-    if (IPV4.test(name) || name.includes(":")) { // an IP literal (IPv6 where the host's TCP takes it)
+    if (isIPv4(name) || name.includes(":")) { // an IP literal (IPv6 where the host's TCP takes it)
       this.#connect(name);
       return;
     }

@@ -88,9 +88,9 @@ export class SendQueue {
       at = 0;
       for (;;) { // twice at most: a text's first size is a lower bound, its second exact
         const exact = encoder.exact;
-        const total = (framed ? (exact ? headerLength(encoder.needed) : HEADER_MAX) : 0) + encoder.needed;
-        if (this.#count > 0 && !this.canWait(total)) throw this.refusal(total);
-        const own = new Uint8Array(total + UTF8_SLACK);
+        const least = (framed ? headerLength(encoder.needed) : 0) + encoder.needed; // ≤ what it takes
+        if (this.#count > 0 && !this.canWait(least)) throw this.refusal(least);
+        const own = new Uint8Array(least + (framed && !exact ? HEADER_MAX - 1 : 0) + UTF8_SLACK);
         n = this.#encode(encoder, own, 0, own.length, exact ? encoder.needed : -1, framed);
         this.#staged = own;
         if (n >= 0) break;
