@@ -3,7 +3,8 @@
 
 import type { Host } from "./host.js";
 import type { ClientOptions, ServerOptions } from "./options.js";
-import * as api from "./socket.js";
+import { SocketClient as CoreClient, SocketServer as CoreServer } from "./socket.js";
+import type * as api from "./socket.js";
 
 /** The classes a binding exports (the constructors without the Host argument). */
 export interface BoundClasses {
@@ -12,18 +13,16 @@ export interface BoundClasses {
 }
 
 export function bindHost(platform: Host): BoundClasses {
-  // What the classes close over is const: a preloaded closure may capture only const bindings
-  // (mcconfig warns about a parameter or an import binding, which could change).
+  // What the classes close over is const or a named import: a preloaded closure may not capture a
+  // parameter or a namespace import (mcconfig warns).
   const host = platform;
-  const Client = api.SocketClient;
-  const Server = api.SocketServer;
   return {
-    SocketClient: class SocketClient extends Client {
+    SocketClient: class SocketClient extends CoreClient {
       constructor(port?: number, name?: string, options?: Partial<ClientOptions>) {
         super(host, port, name, options);
       }
     },
-    SocketServer: class SocketServer extends Server {
+    SocketServer: class SocketServer extends CoreServer {
       constructor(options?: Partial<ServerOptions>) {
         super(host, options);
       }

@@ -43,7 +43,7 @@ function guard(name: string, body: () => void): void {
 begin();
 guard("SocketServer serving legacy http", () => {
 const server = new SocketServer({ port: 0 });
-server.on("connection", (socket: Socket) => {
+server.on("connection", (socket) => { // a Socket<"string", "string">: the server's default types
   if (!(socket instanceof Socket)) fail("accepted instanceof Socket", "false");
   else pass("accepted instanceof Socket");
   let text = "";
