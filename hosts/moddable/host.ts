@@ -8,6 +8,7 @@ import TextEncoder from "text/encoder";
 import Time from "time";
 import Timer from "timer";
 import type { Host, ListenerConstructor, TCPConstructor } from "../../modules/socket/host.js";
+import { secure } from "./secure.js";
 import { Listener, resolve, TCP } from "./transport.js";
 
 // Module scope is frozen when preloaded (in flash on a device), and a TextEncoder or TextDecoder
@@ -29,6 +30,7 @@ export const moddableHost: Host = Object.freeze({
   encodeUTF8Into: (text: string, dest: Uint8Array) => new TextEncoder().encodeInto(text, dest).written,
   decodeUTF8: (bytes: Uint8Array) => new TextDecoder().decode(bytes),
   report: (message: string) => trace(`${message}\n`),
+  secure,
   defaults: Object.freeze({
     receiveBufferSize: 1024, // 8 connections at the defaults fit 64 KiB: see README "Buffers and RAM"
     sendBufferSize: 1024,

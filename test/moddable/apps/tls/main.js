@@ -47,6 +47,20 @@ begin();
   client.open();
 }
 
+// 1b. sslTls: true alone: the host cannot reach the TLS module, and says what to do.
+begin();
+{
+  const name = "sslTls: true without the tcp option: an error saying how";
+  const client = new SocketClient(Number(config.peerPort), "127.0.0.1", { ...FRAMED, sslTls: true });
+  client.on("open", () => fail(name, "opened"));
+  client.on("error", (m) => {
+    if (m.includes("pass the option tcp: moddableSecure(settings).TCP")) pass(name);
+    else fail(name, m);
+    end();
+  });
+  client.open();
+}
+
 // 2. A server signed by another CA: an "error" naming the handshake, no "open".
 begin();
 {
