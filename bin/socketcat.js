@@ -33,6 +33,12 @@ Options:
   --retries N           (connect) attempts after a failed one (default 0)
   --retry-interval MS   (connect) between attempts (default 1000)
   --max-message-size B  largest framed message accepted (default 16 MiB)
+  --tls                 TLS (sslTls; docs/tls.md), with:
+    --ca FILE           PEM of the CAs to verify the peer against (trustedCACertPath)
+    --trust-all         (connect) accept any server certificate
+    --pfx FILE          PKCS#12 key and certificate of this side (a server needs one)
+    --pfx-password P    its password
+    --client-auth MODE  (listen) none, request or required (default none)
   -q, --quiet           no notices on stderr (listening, connected, closed)
   -h, --help            this text
   --version             the package version
@@ -65,6 +71,7 @@ function parseArguments(argv) {
     mode: undefined, host: undefined, port: undefined, framed: false, sendType: "string", receiveType: "string",
     count: 0, timeout: 0, echo: false, once: false, bind: "0.0.0.0", retries: 0, retryInterval: 1000,
     maxMessageSize: undefined, quiet: false, help: false, version: false,
+    tls: false, ca: "", trustAll: false, pfx: "", pfxPassword: "", clientAuth: "none",
   };
   const positional = [];
   const types = supportedSendTypes();
@@ -100,6 +107,17 @@ function parseArguments(argv) {
       case "--retry-interval": o.retryInterval = number(value(), flag); break;
       case "--max-message-size": o.maxMessageSize = number(value(), flag, { min: 1 }); break;
       case "-q": case "--quiet": o.quiet = true; break;
+      case "--tls": o.tls = true; break;
+      case "--ca": o.ca = value() ?? ""; break;
+      case "--trust-all": o.trustAll = true; break;
+      case "--pfx": o.pfx = value() ?? ""; break;
+      case "--pfx-password": o.pfxPassword = value() ?? ""; break;
+      case "--client-auth": {
+        const mode = value();
+        if (mode !== "none" && mode !== "request" && mode !== "required") throw new UsageError(`--client-auth: none, request or required, got "${mode}"`);
+        o.clientAuth = mode;
+        break;
+      }
       default:
         if (arg.startsWith("-") && arg !== "-") throw new UsageError(`unknown option ${flag}`);
         positional.push(arg);
@@ -125,6 +143,8 @@ function parseArguments(argv) {
   }
   if (o.mode === undefined) o.mode = mode;
   if ((o.echo || o.once) && mode !== "listen") throw new UsageError("--echo and --once are for listen");
+  if (o.trustAll && mode !== "connect") throw new UsageError("--trust-all is for connect");
+  if (o.clientAuth !== "none" && mode !== "listen") throw new UsageError("--client-auth is for listen");
   return o;
 }
 
@@ -333,11 +353,12 @@ function run(o) {
   const common = {
     rawBytes: !o.framed, sendType: o.sendType, receiveType: o.receiveType, maxMessageSize: o.maxMessageSize,
     maxUnsentMessages: 0, maxUnsentBytes: MAX_UNSENT, // bounded by HIGH_WATER instead (see pump)
+    sslTls: o.tls, trustedCACertPath: o.ca, pfxKeyCertPath: o.pfx, pfxKeyCertPassword: o.pfxPassword,
   };
 
   if (o.mode === "connect") {
     let opened = false;
-    client = new SocketClient(o.port, o.host, { ...common, reconnectAttempts: o.retries, reconnectInterval: o.retryInterval });
+    client = new SocketClient(o.port, o.host, { ...common, reconnectAttempts: o.retries, reconnectInterval: o.retryInterval, trustAll: o.trustAll });
     client.on("open", () => {
       opened = true;
       stats.connections = 1;
@@ -364,7 +385,7 @@ function run(o) {
     client.open();
   } else {
     let served = 0;
-    server = new SocketServer({ ...common, port: o.port, hostInterface: o.bind });
+    server = new SocketServer({ ...common, port: o.port, hostInterface: o.bind, clientAuth: o.clientAuth });
     let listening = false;
     server.on("listening", (port) => {
       listening = true;

@@ -2,11 +2,13 @@
 // package's SocketServer and SocketClient over loopback on ports the system picks.
 
 import { spawn, spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
 import { SocketClient, SocketServer } from "accessor-socket";
+import { makeCertificates, opensslMissing, PASSWORD } from "./tls-certs.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const bin = path.join(root, "bin/socketcat.js");
@@ -255,6 +257,39 @@ describe("socketcat", function () {
     } finally {
       server.stop();
     }
+  });
+
+  it("--tls: connect to a TLS SocketServer verifying it against --ca; listen --tls --pfx for a TLS SocketClient", async function () {
+    const missing = opensslMissing();
+    if (missing) this.skip(); // certificates are made with openssl at test time
+    const certs = makeCertificates();
+    const { server, port } = await startServer({ sslTls: true, pfxKeyCertPath: certs.server, pfxKeyCertPassword: PASSWORD, rawBytes: false, receiveType: "json", sendType: "json" });
+    server.on("connection", (socket) => socket.on("data", (d) => socket.send({ echo: d })));
+    try {
+      const r = await socketcat(["connect", "127.0.0.1", String(port), "--tls", "--ca", certs.ca, "--framed", "--type", "json", "--count", "1", "-q"], { input: "[1,2]\n", keepOpen: true }).done;
+      expect(r.stderr).to.equal("");
+      expect(r.code).to.equal(0);
+      expect(r.stdout).to.equal('{"echo":[1,2]}\n');
+      const refused = await socketcat(["connect", "127.0.0.1", String(port), "--tls", "--ca", certs.ca2, "--framed", "-q"]).done;
+      expect(refused.code).to.equal(2); // a server its CA does not vouch for
+    } finally {
+      server.stop();
+    }
+    const run = socketcat(["listen", "0", "--bind", "127.0.0.1", "--tls", "--pfx", certs.server, "--pfx-password", PASSWORD, "--framed", "--type", "json", "--echo", "--once"], { keepOpen: true });
+    const listening = await listeningPort(run);
+    const client = new SocketClient(listening, "127.0.0.1", { sslTls: true, trustedCACertPath: certs.ca, rawBytes: false, receiveType: "json", sendType: "json" });
+    const echoed = await new Promise((resolve, reject) => {
+      client.on("open", () => client.send({ over: "tls" }));
+      client.on("data", (d) => {
+        client.close();
+        resolve(d);
+      });
+      client.on("error", reject);
+      client.open();
+    });
+    expect(echoed).to.deep.equal({ over: "tls" });
+    expect((await run.done).code).to.equal(0);
+    rmSync(certs.dir, { recursive: true, force: true });
   });
 
   it("on a terminal, a live status line on stderr (connections, messages, bytes, rate)", async function () {
