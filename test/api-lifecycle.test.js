@@ -17,7 +17,7 @@ describe("api: life cycle", function () {
   afterEach(() => t.cleanup());
 
   describe("classes", function () {
-    it("SocketClient, SocketServer and their Sockets are EventEmitters with the SPEC defaults", async function () {
+    it("SocketClient, SocketServer and their Sockets are EventEmitters with the defaults", async function () {
       const client = t.add(new SocketClient());
       expect(client).to.be.an.instanceOf(EventEmitter);
       expect(client.port).to.equal(4000);

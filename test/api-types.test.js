@@ -46,7 +46,7 @@ describe("api: data types", function () {
   afterEach(() => t.cleanup());
 
   describe("supported types", function () {
-    it("supportedReceiveTypes() and supportedSendTypes() list every SPEC type", function () {
+    it("supportedReceiveTypes() and supportedSendTypes() list every type", function () {
       for (const list of [supportedReceiveTypes(), supportedSendTypes()]) {
         expect(list).to.be.an("array");
         for (const type of ALL_TYPES) expect(list, type).to.include(type);

@@ -87,7 +87,7 @@ describe("EventEmitter", () => {
 const HOST = { receiveBufferSize: 1000, sendBufferSize: 2000, maxMessageSize: 3000, maxUnsentBytes: 4000 };
 
 describe("options", () => {
-  it("has the SPEC defaults, and the host's buffer sizes", () => {
+  it("has the defaults, and the host's buffer sizes", () => {
     const o = clientOptions(HOST, {});
     expect(o).to.include({
       connectTimeout: 6000, idleTimeout: 0, discardMessagesBeforeOpen: false, emitBatchDataAsAvailable: false,

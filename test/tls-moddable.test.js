@@ -22,6 +22,6 @@ describe("Moddable TLS client in the simulator (test/moddable/tls-run.js)", func
     }
     expect(r.status, output.slice(-4000)).to.equal(0);
     expect(output, output.slice(-4000)).to.match(/^Moddable TLS tier: passed$/m);
-    expect(output.match(/^  PASS /gm) ?? [], output.slice(-4000)).to.have.length(7);
+    expect(output.match(/^  PASS /gm) ?? [], output.slice(-4000)).to.have.length(8);
   });
 });
