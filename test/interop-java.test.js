@@ -7,13 +7,13 @@
 //
 // Needs a JDK (javac, java; 17 or later). Without one the suite is pending locally and fails in CI.
 
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
+import { runJavaPeer } from "./java/peer.js";
 import { SocketClient, SocketServer } from "../dist/hosts/node/index.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -186,27 +186,7 @@ const spaceless = (hex) => hex.replace(/\s+/g, "");
 
 let classDir;
 
-function runJava(args) {
-  const child = spawn("java", ["-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", classDir, "InteropPeer", ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const peer = { child, lines: [], stderr: "" };
-  let onListening;
-  peer.listening = new Promise((resolve) => (onListening = resolve));
-  createInterface({ input: child.stdout }).on("line", (line) => {
-    let event;
-    try {
-      event = JSON.parse(line);
-    } catch {
-      event = { event: "unparsable", line };
-    }
-    peer.lines.push(event);
-    if (event.event === "listening") onListening(event.port);
-  });
-  child.stderr.setEncoding("utf8").on("data", (s) => (peer.stderr += s));
-  peer.exited = new Promise((resolve) => child.on("close", (code, signal) => resolve({ code, signal })));
-  return peer;
-}
+const runJava = (args) => runJavaPeer(classDir, "InteropPeer", args);
 
 function describePeer(peer) {
   return `Java peer output:\n${peer.lines.map((l) => "  " + JSON.stringify(l)).join("\n")}` +

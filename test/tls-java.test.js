@@ -7,13 +7,13 @@
 // Needs a JDK (javac, java; 17 or later) and openssl. Without them the suite is pending locally
 // and fails in CI (.ci/run installs both).
 
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
+import { runJavaPeer } from "./java/peer.js";
 import { SocketClient, SocketServer } from "../dist/hosts/node/index.js";
 import { makeCertificates, opensslMissing } from "./tls-certs.js";
 
@@ -57,25 +57,7 @@ const exact = (v) => (v instanceof ArrayBuffer ? ["ArrayBuffer", Buffer.from(v).
 let classDir;
 let certs;
 
-function runJava(args) {
-  const child = spawn("java", ["-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", classDir, "TlsPeer", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  const peer = { child, lines: [], stderr: "" };
-  let onListening;
-  peer.listening = new Promise((resolve) => (onListening = resolve));
-  createInterface({ input: child.stdout }).on("line", (line) => {
-    let event;
-    try {
-      event = JSON.parse(line);
-    } catch {
-      event = { event: "unparsable", line };
-    }
-    peer.lines.push(event);
-    if (event.event === "listening") onListening(event.port);
-  });
-  child.stderr.setEncoding("utf8").on("data", (s) => (peer.stderr += s));
-  peer.exited = new Promise((resolve) => child.on("close", (code, signal) => resolve({ code, signal })));
-  return peer;
-}
+const runJava = (args) => runJavaPeer(classDir, "TlsPeer", args);
 
 const describePeer = (peer) => `Java peer output:\n${peer.lines.map((l) => "  " + JSON.stringify(l)).join("\n")}` + (peer.stderr ? `\nJava stderr:\n${peer.stderr}` : "");
 
