@@ -242,9 +242,10 @@ function copyBytes(bytes: Uint8Array, start: number, end: number): ArrayBuffer {
 export type ValueSink = (value: unknown) => boolean;
 
 /**
- * Decodes an unframed stream (docs/protocol.md "Raw mode"). Bytes of a numeric element or of a
- * UTF-8 sequence cut by the chunking are carried (at most 7) to the next chunk, so nothing is lost
- * or corrupted.
+ * Decodes an unframed stream (docs/protocol.md "Raw mode"): feed() it a chunk, then take the
+ * values with next() until it returns undefined (the caller pulls: nothing of the decoder is on
+ * the stack while a value is handled). Bytes of a numeric element or of a UTF-8 sequence cut by
+ * the chunking are carried (at most 7) to the next chunk, so nothing is lost or corrupted.
  */
 export class RawDecoder {
   readonly type: TypeInfo;
@@ -255,6 +256,9 @@ export class RawDecoder {
   #carried = 0;
   #one: number[] = [0];
   #views = new Views();
+  #bytes: Uint8Array | null = null; // the chunk being decoded: #bytes[#at, #end)
+  #at = 0;
+  #end = 0;
 
   constructor(type: TypeInfo, text: TextCodec, batch: boolean) {
     this.type = type;
@@ -267,52 +271,79 @@ export class RawDecoder {
     return this.#carried;
   }
 
-  /** Decodes bytes[start, end) and emits through `sink`; returns false if the sink stopped it. */
-  push(bytes: Uint8Array, start: number, end: number, sink: ValueSink): boolean {
-    if (start === end) return true;
+  /** The next chunk to decode, bytes[start, end): valid until next() returns undefined. */
+  feed(bytes: Uint8Array, start: number, end: number): void {
+    this.#bytes = bytes;
+    this.#at = start;
+    this.#end = end;
+  }
+
+  /** The next value decoded from the chunk fed, or undefined when it holds no more. */
+  next(): unknown {
+    const bytes = this.#bytes;
+    if (bytes === null) return undefined;
     switch (this.type.kind) {
-      case KIND_NUMBER: return this.#numbers(bytes, start, end, sink);
-      case KIND_IMAGE: return sink(copyBytes(bytes, start, end));
-      default: return this.#string(bytes, start, end, sink);
+      case KIND_NUMBER: return this.#number(bytes);
+      case KIND_IMAGE: {
+        this.#bytes = null;
+        return this.#at < this.#end ? copyBytes(bytes, this.#at, this.#end) : undefined;
+      }
+      default: return this.#string(bytes);
     }
   }
 
-  #numbers(bytes: Uint8Array, start: number, end: number, sink: ValueSink): boolean {
+  /** feed(), then each value to `sink`; returns false if the sink stopped it. */
+  push(bytes: Uint8Array, start: number, end: number, sink: ValueSink): boolean {
+    this.feed(bytes, start, end);
+    let value: unknown;
+    while ((value = this.next()) !== undefined) if (!sink(value)) return false;
+    return true;
+  }
+
+  // One element (or, batched, every whole element left) of the chunk; the rest is carried.
+  #number(bytes: Uint8Array): number | number[] | undefined {
     const { size, code } = this.type;
-    const batch: number[] | null = this.batch ? [] : null;
-    let i = start;
+    let i = this.#at;
+    const end = this.#end;
+    let first: number | undefined;
     if (this.#carried > 0) { // complete the element begun in an earlier chunk
       const take = Math.min(size - this.#carried, end - i);
       for (let k = 0; k < take; k++) this.#carry[this.#carried + k] = bytes[i + k]!;
       this.#carried += take;
-      i += take;
-      if (this.#carried < size) return true;
+      this.#at = i += take;
+      if (this.#carried < size) {
+        this.#bytes = null;
+        return undefined;
+      }
       this.#carried = 0;
-      const x = readNumbers(this.#carryView, 0, size, code, this.#one, 0)[0]!;
-      if (batch) batch.push(x);
-      else if (!sink(x)) return false;
+      first = readNumbers(this.#carryView, 0, size, code, this.#one, 0)[0]!;
+      if (!this.batch) return first;
     }
     const whole = i + Math.floor((end - i) / size) * size;
-    if (whole > i) {
-      const view = this.#views.of(bytes);
+    let value: number | number[] | undefined = first;
+    if (this.batch) {
+      const batch: number[] = first === undefined ? [] : [first];
+      if (whole > i) readNumbers(this.#views.of(bytes), bytes.byteOffset + i, bytes.byteOffset + whole, code, batch, batch.length);
+      value = batch.length > 0 ? batch : undefined;
+      i = whole;
+    } else if (whole > i) {
       const from = bytes.byteOffset + i;
-      const to = bytes.byteOffset + whole;
-      if (batch) readNumbers(view, from, to, code, batch, batch.length);
-      else {
-        const one = this.#one;
-        for (let at = from; at < to; at += size) if (!sink(readNumbers(view, at, at + size, code, one, 0)[0])) return false;
-      }
+      this.#at = i + size;
+      return readNumbers(this.#views.of(bytes), from, from + size, code, this.#one, 0)[0];
     }
-    if (whole < end) {
-      for (let k = whole; k < end; k++) this.#carry[k - whole] = bytes[k]!;
-      this.#carried = end - whole;
-    }
-    return batch && batch.length > 0 ? sink(batch) : true;
+    for (let k = i; k < end; k++) this.#carry[k - i] = bytes[k]!; // the start of an element: carried
+    this.#carried += end - i;
+    this.#bytes = null;
+    return value;
   }
 
-  #string(bytes: Uint8Array, start: number, end: number, sink: ValueSink): boolean {
+  // All of the chunk at once: its text, with a character cut at either end completed or carried.
+  #string(bytes: Uint8Array): string | undefined {
+    this.#bytes = null;
+    const end = this.#end;
+    let i = this.#at;
+    if (i === end) return undefined;
     let prefix = "";
-    let i = start;
     if (this.#carried > 0) { // finish the character begun in an earlier chunk
       const have = this.#carried;
       const take = Math.min(4 - have, end - i);
@@ -320,7 +351,7 @@ export class RawDecoder {
       const held = incompleteTail(this.#carry, 0, have + take);
       if (held === have + take) { // still incomplete
         this.#carried = held;
-        return true;
+        return undefined;
       }
       const used = have + take - held; // bytes of the carry decoded now
       prefix = this.#text.decodeUTF8(this.#carry.subarray(0, used));
@@ -333,10 +364,11 @@ export class RawDecoder {
       this.#carried = tail;
     }
     const text = prefix + (end - tail > i ? this.#text.decodeUTF8(bytes.subarray(i, end - tail)) : "");
-    return text.length > 0 ? sink(text) : true;
+    return text.length > 0 ? text : undefined;
   }
 
   reset(): void {
     this.#carried = 0;
+    this.#bytes = null;
   }
 }

@@ -342,9 +342,33 @@ export class Connection {
       }
       if (n <= 0) break;
       remaining -= n;
+      // The decoders are pulled, and each value is emitted from here: a "data" listener runs one
+      // call below this loop (the XS stack is small on a device).
       try {
-        if (frames) frames.filled(n, this.#onMessage);
-        else this.#raw!.push(rx, 0, n, this.#onValue);
+        if (frames) {
+          frames.filled(n);
+          while (frames.next()) {
+            let value: unknown;
+            try {
+              value = this.#messages.decode(frames.message, frames.start, frames.end, frames.own);
+            } catch (e) {
+              if (!(e instanceof CodecError)) throw e;
+              this.#badMessage(e);
+              if (this.#state !== OPEN) return;
+              continue;
+            }
+            this.#owner.dispatch("data", value);
+            if (this.#state !== OPEN) return;
+          }
+        } else {
+          const raw = this.#raw!;
+          raw.feed(rx, 0, n);
+          let value: unknown;
+          while ((value = raw.next()) !== undefined) {
+            this.#owner.dispatch("data", value);
+            if (this.#state !== OPEN) return;
+          }
+        }
       } catch (e) {
         if (e instanceof FrameSizeError) this.#finish(`${e.message}: closing the connection`, e.code);
         else if (e instanceof RangeError) this.#finish(`No memory for a message announced by the peer (${e.message}): closing the connection`, "ENOMEM");
@@ -354,30 +378,12 @@ export class Connection {
     }
   }
 
-  #onMessage = (bytes: Uint8Array, start: number, end: number, own: boolean): boolean => {
-    let value: unknown;
-    try {
-      value = this.#messages.decode(bytes, start, end, own);
-    } catch (e) {
-      if (!(e instanceof CodecError)) throw e;
-      return this.#badMessage(e);
-    }
-    this.#owner.dispatch("data", value);
-    return this.#state === OPEN;
-  };
-
-  #onValue = (value: unknown): boolean => {
-    this.#owner.dispatch("data", value);
-    return this.#state === OPEN;
-  };
-
   // One bad message: an "error", and the connection stays up, unless there were too many.
-  #badMessage(e: CodecError): boolean {
+  #badMessage(e: CodecError): void {
     this.#owner.dispatch("error", e.message, e.code);
     const limit = this.#settings.maxBadMessages;
     if (limit > 0 && ++this.#badMessages >= limit && this.#state === OPEN)
       this.#finish(`Closing the connection: ${this.#badMessages} bad messages received (maxBadMessages is ${limit})`, "ETOOMANYBAD");
-    return this.#state === OPEN;
   }
 
   // Moddable reports a reset and a clean remote close alike, with no argument, after the data was

@@ -14,6 +14,7 @@ interface Entry {
 
 export class EventEmitter {
   #events = new Map<string, Entry[]>();
+  #calling: ListenerFunction | null = null; // the listener dispatch() calls, as a method of this
 
   on(event: string, listener: ListenerFunction): this {
     return this.#add(event, listener, false);
@@ -57,34 +58,48 @@ export class EventEmitter {
 
   /** Calls the listeners of `event`; returns whether there were any. */
   emit(event: string, ...args: unknown[]): boolean {
-    return this.#run(event, args.length > 2 ? args : null, args[0], args[1]);
-  }
-
-  /**
-   * emit() with at most two arguments, as the connection emits: no array and no iterator is made
-   * (on XS each would be an allocation per message).
-   */
-  dispatch(event: string, a?: unknown, b?: unknown): boolean {
-    return this.#run(event, null, a, b);
-  }
-
-  #run(event: string, many: unknown[] | null, a: unknown, b: unknown): boolean {
-    const list = this.#events.get(event);
-    if (!list) {
-      if (event === "error") this.unhandledError(a);
-      return false;
-    }
+    if (args.length <= 2) return this.dispatch(event, args[0], args[1]);
+    const list = this.#listFor(event, args[0]);
+    if (list === null) return false;
     for (let i = 0; i < list.length; i++) { // `list` is never mutated in place: removal replaces it
       const entry = list[i]!;
       if (entry.once) this.#remove(event, entry);
       try {
-        if (many) entry.listener.apply(this, many);
-        else entry.listener.call(this, a, b);
+        entry.listener.apply(this, args);
       } catch (e) {
         this.listenerFailed(event, e);
       }
     }
     return true;
+  }
+
+  /**
+   * emit() with at most two arguments, as the connection emits: no array and no iterator is made
+   * (on XS each would be an allocation per message), and the listener is called as a method of
+   * this emitter, so that no Function.prototype.call frame sits between the two on the stack.
+   */
+  dispatch(event: string, a?: unknown, b?: unknown): boolean {
+    const list = this.#listFor(event, a);
+    if (list === null) return false;
+    for (let i = 0; i < list.length; i++) { // `list` is never mutated in place: removal replaces it
+      const entry = list[i]!;
+      if (entry.once) this.#remove(event, entry);
+      this.#calling = entry.listener;
+      try {
+        this.#calling(a, b); // `this` is the emitter, as with Node's emit()
+      } catch (e) {
+        this.listenerFailed(event, e);
+      }
+    }
+    return true;
+  }
+
+  // The listeners of `event`, or null (an "error" nobody listens to goes to unhandledError).
+  #listFor(event: string, a: unknown): Entry[] | null {
+    const list = this.#events.get(event);
+    if (list !== undefined) return list;
+    if (event === "error") this.unhandledError(a);
+    return null;
   }
 
   /** Where an "error" with no listener goes. Subclasses report it through their host. */
