@@ -2,21 +2,19 @@
 // Connects (resolving the name, retrying), reads into the receive buffer and decodes, encodes each
 // send() into the send queue and writes no more than the socket says is writable (backpressure,
 // order kept), runs the connect, idle and close timers, and has one error path and an idempotent
-// close. Events go to its owner (the public object, an EventEmitter); every event that a call of
-// the user's causes is deferred to one timer, which close() never has to cancel: what it holds is
-// what the contract says must still be delivered (errors of earlier calls, then "close").
+// close. It is the EventEmitter of its own events, and the public SocketClient and Socket are its
+// subclasses (so that send() and close() are the engine's own methods: no frame in between on a
+// device's small stack, and one object per connection). Every event that a call of the user's
+// causes is deferred to one timer, which close() never has to cancel: what it holds is what the
+// contract says must still be delivered (errors of earlier calls, then "close").
 
 import { CodecError, Encoder, MessageDecoder, RawDecoder } from "./codec.js";
+import { EventEmitter } from "./emitter.js";
 import { FrameDecoder, FrameSizeError, HEADER_MAX } from "./framing.js";
-import type { Host, TCPConstructor, TCPSocket } from "./host.js";
+import type { Host, SecureSettings, SecureTransport, TCPConstructor, TCPSocket } from "./host.js";
 import type { CommonOptions } from "./options.js";
 import { QueueFullError, SendQueue } from "./queue.js";
 import { typeInfo } from "./types.js";
-
-/** The public object the events are emitted on (called directly: no frame in between on the data path). */
-export interface EventTarget {
-  dispatch(event: string, a?: unknown, b?: unknown): boolean;
-}
 
 export interface ConnectionSettings extends CommonOptions {
   connectTimeout: number; // ms, 0 = none
@@ -65,10 +63,12 @@ interface Pending {
   count: number; // the same error this many times in a row
 }
 
-export class Connection {
+/**
+ * The engine under SocketClient and Socket. What only they call is protected; what is public
+ * here (send, close, bufferedAmount, closed) is their public API.
+ */
+export class Connection extends EventEmitter {
   #platform: Host;
-  #owner: EventTarget;
-  #afterClose: () => void; // after "close" was emitted: drop listeners, leave the server's list
   #settings: ConnectionSettings;
   #TCP: TCPConstructor | undefined;
   #state = NEW;
@@ -98,10 +98,9 @@ export class Connection {
   #remoteAddress: string | undefined = undefined;
   #remotePort: number | undefined = undefined;
 
-  constructor(platform: Host, settings: ConnectionSettings, owner: EventTarget, afterClose: () => void) {
+  constructor(platform: Host, settings: ConnectionSettings) {
+    super();
     this.#platform = platform;
-    this.#owner = owner;
-    this.#afterClose = afterClose;
     this.#settings = settings;
     this.#TCP = settings.tcp ?? platform.TCP;
     this.#rx = new Uint8Array(settings.rawBytes ? settings.receiveBufferSize : Math.max(settings.receiveBufferSize, HEADER_MAX)); // a long header fits
@@ -114,11 +113,12 @@ export class Connection {
     this.#raw = settings.rawBytes ? new RawDecoder(receiveType, platform, settings.emitBatchDataAsAvailable) : null;
   }
 
-  get remoteAddress(): string | undefined {
+  /** The peer's address and port: known once connecting (client) or from the start (accepted). */
+  protected get peerAddress(): string | undefined {
     return this.#remoteAddress;
   }
 
-  get remotePort(): number | undefined {
+  protected get peerPort(): number | undefined {
     return this.#remotePort;
   }
 
@@ -127,8 +127,8 @@ export class Connection {
     return this.#queue.bytes;
   }
 
-  /** Client: open() was called (or close(): then it never will be). */
-  get started(): boolean {
+  /** Client: connect() was called (or close(): then it never will be). */
+  protected get started(): boolean {
     return this.#state !== NEW;
   }
 
@@ -137,13 +137,18 @@ export class Connection {
     return this.#state >= CLOSING;
   }
 
-  /** Before open()/adopt(): the TCP class to use unless the options name one (TLS). */
-  useTransport(TCP: TCPConstructor): void {
-    if (this.#settings.tcp === undefined) this.#TCP = TCP;
+  /**
+   * Before connect()/adopt(), for TLS: the host's secure TCP class is used from now on (unless
+   * the options name one). Returns the host's TLS classes, or why there are none.
+   */
+  protected secure(settings: SecureSettings): SecureTransport | string {
+    const tls = secureTransport(this.#platform, settings);
+    if (typeof tls !== "string" && this.#settings.tcp === undefined) this.#TCP = tls.TCP;
+    return tls;
   }
 
   /** Client: connects to `name` (an IP literal, "localhost" or a name to resolve), retrying as set. Only once. */
-  open(name: string, port: number): void {
+  protected connect(name: string, port: number): void {
     if (this.#state !== NEW) return;
     this.#state = CONNECTING;
     this.#name = name;
@@ -152,7 +157,7 @@ export class Connection {
   }
 
   /** Server side: takes over an accepted socket; open at once. */
-  adopt(from: TCPSocket, TCP?: TCPConstructor): void {
+  protected adopt(from: TCPSocket, TCP?: TCPConstructor): void {
     this.#remoteAddress = from.remoteAddress;
     this.#remotePort = from.remotePort;
     if (this.#settings.tcp === undefined) this.#TCP = TCP ?? (from.constructor as TCPConstructor);
@@ -183,9 +188,15 @@ export class Connection {
       this.#later("error", queue.refusal(n - direct).message, "EQUEUEFULL");
       return false;
     }
-    if (direct > 0) {
-      this.#write(queue.staged(0));
-      if (this.#state !== OPEN) return false; // the write failed and closed us
+    if (direct > 0) { // written from here, not through #write(): a frame less on the stack of a "data" listener that answers
+      try {
+        const left = this.#socket!.write(queue.staged(0, direct));
+        this.#writable = typeof left === "number" ? left : this.#writable - direct; // Moddable returns what is left
+      } catch (e) {
+        this.#finish(`Write failed: ${(e as Error).message}`, "EIO");
+        return false;
+      }
+      this.#touch();
       if (direct === n) return true;
     }
     queue.keep(direct);
@@ -193,15 +204,15 @@ export class Connection {
     return true;
   }
 
-  /** Client, before open(): gives up as a failed connect does, with an "error" and no "close". */
-  giveUp(message: string, code: string): void {
+  /** Client, before connect(): gives up as a failed connect does, with an "error" and no "close". */
+  protected giveUp(message: string, code: string): void {
     if (this.#state !== NEW) return;
     this.#stop();
     this.#later("error", message, code);
   }
 
   /** An "error" about a call of the user's, deferred like the others. */
-  deferError(message: string, code: string): void {
+  protected deferError(message: string, code: string): void {
     this.#later("error", message, code);
   }
 
@@ -213,7 +224,26 @@ export class Connection {
       this.#armCloseTimer();
       return;
     }
-    this.#finish(null, "");
+    this.#stop(); // #finish(null, "") written out: often called from a listener, on a small stack
+    this.#later("close", "", "");
+  }
+
+  /** After "close" was emitted: the listeners are dropped (a Socket also leaves its server's list). */
+  protected afterClose(): void {
+    this.removeAllListeners();
+  }
+
+  /** Who this is, in reports: "SocketClient host:port", "Socket address:port". */
+  protected label(): string {
+    return "connection";
+  }
+
+  protected override unhandledError(error: unknown): void {
+    this.#platform.report(`${this.label()} error: ${String(error)}`);
+  }
+
+  protected override listenerFailed(event: string, error: unknown): void {
+    reportThrow(this.#platform, this.label(), event, error);
   }
 
   // --- connecting (client) ---
@@ -305,7 +335,7 @@ export class Connection {
       this.#connectTimer = undefined;
       this.#state = OPEN;
       this.#startIdleTimer();
-      this.#owner.dispatch("open"); // "open" handlers run before the queue is flushed
+      this.dispatch("open"); // "open" handlers run before the queue is flushed
       if (this.#state !== OPEN && this.#state !== CLOSING) return; // closed by a handler
       const unread = this.#unreadAtOpen;
       this.#unreadAtOpen = 0;
@@ -357,7 +387,7 @@ export class Connection {
               if (this.#state !== OPEN) return;
               continue;
             }
-            this.#owner.dispatch("data", value);
+            this.dispatch("data", value);
             if (this.#state !== OPEN) return;
           }
         } else {
@@ -365,7 +395,7 @@ export class Connection {
           raw.feed(rx, 0, n);
           let value: unknown;
           while ((value = raw.next()) !== undefined) {
-            this.#owner.dispatch("data", value);
+            this.dispatch("data", value);
             if (this.#state !== OPEN) return;
           }
         }
@@ -380,7 +410,7 @@ export class Connection {
 
   // One bad message: an "error", and the connection stays up, unless there were too many.
   #badMessage(e: CodecError): void {
-    this.#owner.dispatch("error", e.message, e.code);
+    this.dispatch("error", e.message, e.code);
     const limit = this.#settings.maxBadMessages;
     if (limit > 0 && ++this.#badMessages >= limit && this.#state === OPEN)
       this.#finish(`Closing the connection: ${this.#badMessages} bad messages received (maxBadMessages is ${limit})`, "ETOOMANYBAD");
@@ -390,7 +420,7 @@ export class Connection {
   // read; a host that knows the reason (Node) passes it, and then a failure is an "error" too.
   #onError(failure?: unknown): void {
     if (this.#state === CONNECTING) {
-      this.#attemptFailed(failure === undefined ? "connection refused or reset" : `connection failed: ${describe(failure)}`);
+      this.#attemptFailed(failure === undefined ? "connection refused or reset" : `connection failed: ${failureText(failure)}`);
       return;
     }
     const lost = this.#frames ? this.#frames.pendingBytes : this.#raw!.pendingBytes;
@@ -402,7 +432,7 @@ export class Connection {
       this.#flush();
       return;
     }
-    const how = failure === undefined ? "Connection closed by the peer" : `Connection failed: ${describe(failure)}`;
+    const how = failure === undefined ? "Connection closed by the peer" : `Connection failed: ${failureText(failure)}`;
     let message: string | null = failure === undefined ? null : how;
     if (lost > 0) message = `${how}${failure === undefined ? "" : ","} with ${lost} bytes of an incomplete ${this.#frames ? "message" : "element"} lost`;
     else if (unsent > 0) message = `${how}${failure === undefined ? "" : ","} with ${unsent} bytes not sent`;
@@ -442,7 +472,7 @@ export class Connection {
       this.#finish(null, "");
     } else if (this.#drainOwed) {
       this.#drainOwed = false;
-      this.#owner.dispatch("drain");
+      this.dispatch("drain");
     }
   }
 
@@ -458,7 +488,16 @@ export class Connection {
     platform.clearTimer(this.#idleTimer);
     platform.clearTimer(this.#closeTimer);
     this.#connectTimer = this.#retryTimer = this.#idleTimer = this.#closeTimer = undefined;
-    this.#dropSocket();
+    const socket = this.#socket; // #dropSocket() written out: a frame less under close()
+    this.#socket = null;
+    this.#writable = 0;
+    if (socket) {
+      try {
+        socket.close();
+      } catch {
+        // already closed by the host: nothing left to release
+      }
+    }
     this.#queue.clear();
     this.#frames?.reset();
     this.#raw?.reset();
@@ -551,17 +590,32 @@ export class Connection {
     let close = false;
     for (const p of pending) {
       if (p.event === "close") close = true; // last, whatever was deferred after it
-      else if (p.event === "error") this.#owner.dispatch("error", p.count > 1 ? `${p.message} (${p.count} times)` : p.message, p.code);
-      else this.#owner.dispatch(p.event);
+      else if (p.event === "error") this.dispatch("error", p.count > 1 ? `${p.message} (${p.count} times)` : p.message, p.code);
+      else this.dispatch(p.event);
     }
     if (close) {
-      this.#owner.dispatch("close");
-      this.#afterClose();
+      this.dispatch("close");
+      this.afterClose();
     }
   }
 }
 
-function describe(failure: unknown): string {
+/** The host's TLS classes for these settings, or the reason there are none. */
+export function secureTransport(host: Host, settings: SecureSettings): SecureTransport | string {
+  if (!host.secure) return `TLS (sslTls) is not supported on the ${host.name} host`;
+  try {
+    return host.secure(settings);
+  } catch (e) {
+    return `TLS (sslTls): ${(e as Error).message}`;
+  }
+}
+
+/** How a listener that threw is reported, by every class that emits. */
+export function reportThrow(host: Host, who: string, event: string, error: unknown): void {
+  host.report(`${who}: a "${event}" listener threw: ${error instanceof Error && error.stack ? error.stack : String(error)}`);
+}
+
+function failureText(failure: unknown): string {
   return failure instanceof Error ? failure.message : String(failure);
 }
 

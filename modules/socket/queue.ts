@@ -68,44 +68,53 @@ export class SendQueue {
    * cannot (see canWait). The result is the staged range: see staged().
    */
   stage(encoder: Encoder, value: unknown, framed: boolean): number {
-    const known = encoder.measure(value);
+    let known = encoder.measure(value); // the payload's length, or -1 for a text (known once encoded)
     const ring = this.#ring;
-    // The free part of the ring: all of it; or what lies between the newest and the oldest bytes;
-    // or, before it wraps, the part after the newest bytes and, failing that, the part before the oldest.
+    // Where to encode: the free part of the ring (all of it; or what lies between the newest and
+    // the oldest bytes; or, before it wraps, the part after the newest bytes and, failing that,
+    // the part before the oldest); failing that, a buffer of its own. One loop, no helper: this
+    // runs inside a "data" listener that answers, on a device's small stack.
+    let buffer = ring;
     let at = 0;
     let end = ring.length;
+    let front = false; // tried the part before the oldest bytes
     if (this.#ringUsed > 0) {
       at = this.#ringTail;
       end = this.#wrapped ? this.#ringHead : ring.length;
     }
-    let n = this.#encode(encoder, ring, at, end, known, framed);
-    if (n < 0 && this.#ringUsed > 0 && !this.#wrapped && this.#ringHead > 0) {
-      at = 0;
-      end = this.#ringHead;
-      n = this.#encode(encoder, ring, at, end, encoder.exact ? encoder.needed : -1, framed);
-    }
-    if (n < 0) { // too large for the free part of the ring: a buffer of its own
-      at = 0;
-      for (;;) { // twice at most: a text's first size is a lower bound, its second exact
-        const exact = encoder.exact;
-        const least = (framed ? headerLength(encoder.needed) : 0) + encoder.needed; // ≤ what it takes
-        if (this.#count > 0 && !this.canWait(least)) throw this.refusal(least);
-        const own = new Uint8Array(least + (framed && !exact ? HEADER_MAX - 1 : 0) + UTF8_SLACK);
-        n = this.#encode(encoder, own, 0, own.length, exact ? encoder.needed : -1, framed);
-        this.#staged = own;
-        if (n >= 0) break;
+    for (;;) {
+      const header = framed ? (known < 0 ? HEADER_MAX : headerLength(known)) : 0;
+      let n = encoder.write(buffer, at + header, end); // -1 (and `needed` set) also when not even the header fits
+      if (n >= 0) {
+        if (framed) {
+          if (header > headerLength(n)) buffer.copyWithin(at + 1, at + HEADER_MAX, at + HEADER_MAX + n); // a text that takes the short header
+          n += writeHeader(buffer, at, n);
+        }
+        this.#staged = buffer;
+        this.#stagedStart = at;
+        this.#stagedEnd = at + n;
+        return n;
       }
-    } else {
-      this.#staged = ring;
+      known = encoder.exact ? encoder.needed : -1;
+      if (buffer === ring && !front && this.#ringUsed > 0 && !this.#wrapped && this.#ringHead > 0) {
+        front = true;
+        at = 0;
+        end = this.#ringHead;
+        continue;
+      }
+      // Too large for the free part of the ring: a buffer of its own (twice at most: a text's
+      // first size is a lower bound, its second exact).
+      const least = (framed ? headerLength(encoder.needed) : 0) + encoder.needed; // ≤ what it takes
+      if (this.#count > 0 && !this.canWait(least)) throw this.refusal(least);
+      buffer = new Uint8Array(least + (framed && !encoder.exact ? HEADER_MAX - 1 : 0) + UTF8_SLACK);
+      at = 0;
+      end = buffer.length;
     }
-    this.#stagedStart = at;
-    this.#stagedEnd = at + n;
-    return n;
   }
 
-  /** A view of the staged message from byte `from` of it on (what to write). */
-  staged(from: number): Uint8Array {
-    return this.#viewOf(this.#staged, this.#stagedStart + from, this.#stagedEnd);
+  /** A view of the staged message from byte `from` of it on, all of it or `n` bytes (what to write). */
+  staged(from: number, n: number = this.#stagedEnd - this.#stagedStart - from): Uint8Array {
+    return this.#viewOf(this.#staged, this.#stagedStart + from, this.#stagedStart + from + n);
   }
 
   /** Whether `n` more bytes in one more message stay within the bounds. */
@@ -183,16 +192,6 @@ export class SendQueue {
     this.#wrapped = false;
     this.#staged = this.#ring;
     this.#view = null;
-  }
-
-  // Encodes at buffer[at, end) behind a header's room when framed; returns the bytes taken, or -1.
-  #encode(encoder: Encoder, buffer: Uint8Array, at: number, end: number, known: number, framed: boolean): number {
-    if (!framed) return encoder.write(buffer, at, end);
-    const header = known < 0 ? HEADER_MAX : headerLength(known); // a text's length is known once encoded
-    const n = encoder.write(buffer, at + header, end); // -1 (and `needed` set) also when not even the header fits
-    if (n < 0) return -1;
-    if (header > headerLength(n)) buffer.copyWithin(at + 1, at + HEADER_MAX, at + HEADER_MAX + n); // a text that takes the short header
-    return writeHeader(buffer, at, n) + n;
   }
 
   // A range of the ring is done: the oldest ring bytes now start at the next ring range.
