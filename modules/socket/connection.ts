@@ -345,67 +345,72 @@ export class Connection extends EventEmitter {
     this.#flush();
   }
 
+  // The read loop. Each value is emitted from here, and the helpers it calls have returned by
+  // then: a "data" listener runs one call below this frame, which keeps few locals and one try
+  // (a device's XS stack is 512 slots; each local is one, each try four).
   #onReadable(count: number): void {
-    const socket = this.#socket!;
-    if (this.#state === CONNECTING) { // bytes before the first onWritable: read them once open
-      this.#unreadAtOpen = count;
-      return;
-    }
-    if (this.#state !== OPEN) { // closing: what arrives now is not delivered
-      this.#discard(socket, count);
+    if (this.#state !== OPEN) {
+      this.#readWhileNotOpen(count);
       return;
     }
     this.#touch();
-    const frames = this.#frames;
-    const rx = this.#rx;
-    let remaining = count;
-    while (remaining > 0 && this.#state === OPEN && this.#socket === socket) {
-      const target = frames ? frames.target : rx;
-      const at = frames ? frames.targetStart : 0;
-      const room = frames ? frames.room : rx.length;
-      let n: number;
-      try {
-        n = socket.read(this.#view(target, at, room < remaining ? room : remaining)) ?? 0;
-      } catch (e) {
-        this.#finish(`Read failed: ${(e as Error).message}`, "EIO");
-        return;
-      }
-      if (n <= 0) break;
-      remaining -= n;
-      // The decoders are pulled, and each value is emitted from here: a "data" listener runs one
-      // call below this loop (the XS stack is small on a device).
-      try {
-        if (frames) {
-          frames.filled(n);
-          while (frames.next()) {
-            let value: unknown;
-            try {
-              value = this.#messages.decode(frames.message, frames.start, frames.end, frames.own);
-            } catch (e) {
-              if (!(e instanceof CodecError)) throw e;
-              this.#badMessage(e);
-              if (this.#state !== OPEN) return;
-              continue;
-            }
-            this.dispatch("data", value);
-            if (this.#state !== OPEN) return;
-          }
-        } else {
-          const raw = this.#raw!;
-          raw.feed(rx, 0, n);
-          let value: unknown;
-          while ((value = raw.next()) !== undefined) {
-            this.dispatch("data", value);
-            if (this.#state !== OPEN) return;
-          }
+    const socket = this.#socket!;
+    let value: unknown;
+    try {
+      while (count > 0 && this.#state === OPEN && this.#socket === socket) {
+        const n = this.#readSome(socket, count);
+        if (n <= 0) return;
+        count -= n;
+        while ((value = this.#nextValue()) !== undefined) {
+          this.dispatch("data", value);
+          if (this.#state !== OPEN) return;
         }
+      }
+    } catch (e) {
+      if (e instanceof FrameSizeError) this.#finish(`${e.message}: closing the connection`, e.code);
+      else if (e instanceof RangeError) this.#finish(`No memory for a message announced by the peer (${e.message}): closing the connection`, "ENOMEM");
+      else this.#finish(`Receive failed: ${(e as Error).message}`, "EIO");
+    }
+  }
+
+  #readWhileNotOpen(count: number): void {
+    if (this.#state === CONNECTING) this.#unreadAtOpen = count; // bytes before the first onWritable: read once open
+    else this.#discard(this.#socket!, count); // closing: what arrives now is not delivered
+  }
+
+  // Reads what fits into the decoder's space and hands it over; returns the count (≤ 0: stop).
+  #readSome(socket: TCPSocket, count: number): number {
+    const frames = this.#frames;
+    const target = frames ? frames.target : this.#rx;
+    const room = frames ? frames.room : target.length;
+    let n: number;
+    try {
+      n = socket.read(this.#view(target, frames ? frames.targetStart : 0, room < count ? room : count)) ?? 0;
+    } catch (e) {
+      this.#finish(`Read failed: ${(e as Error).message}`, "EIO");
+      return -1;
+    }
+    if (n <= 0) return n;
+    if (frames) frames.filled(n);
+    else this.#raw!.feed(this.#rx, 0, n);
+    return n;
+  }
+
+  // The next value of what was read, or undefined. A message that does not decode is an "error"
+  // (see #badMessage) and is skipped. Throws what the frame decoder throws.
+  #nextValue(): unknown {
+    const frames = this.#frames;
+    if (frames === null) return this.#raw!.next();
+    while (frames.next()) {
+      try {
+        return this.#messages.decode(frames.message, frames.start, frames.end, frames.own);
       } catch (e) {
-        if (e instanceof FrameSizeError) this.#finish(`${e.message}: closing the connection`, e.code);
-        else if (e instanceof RangeError) this.#finish(`No memory for a message announced by the peer (${e.message}): closing the connection`, "ENOMEM");
-        else this.#finish(`Receive failed: ${(e as Error).message}`, "EIO");
-        return;
+        if (!(e instanceof CodecError)) throw e;
+        this.#badMessage(e);
+        if (this.#state !== OPEN) return undefined;
       }
     }
+    return undefined;
   }
 
   // One bad message: an "error", and the connection stays up, unless there were too many.
