@@ -87,12 +87,9 @@ export class Connection extends EventEmitter {
   #port = 0;
   #attempts = 0;
   #lookup = 0; // generation of the name lookup in flight: a stale answer is ignored
-  #connectTimer: unknown = undefined;
-  #retryTimer: unknown = undefined;
-  #idleTimer: unknown = undefined;
-  #closeTimer: unknown = undefined;
+  #timer: unknown = undefined; // the state's one timer: connect or retry, idle, or close (flush stall)
   #notifyTimer: unknown = undefined;
-  #pending: Pending[] = [];
+  #pending: Pending[] | null = null; // events deferred to the notify timer
   #lastActivity = 0;
   #unreadAtOpen = 0; // bytes announced while still connecting
   #remoteAddress: string | undefined = undefined;
@@ -277,8 +274,8 @@ export class Connection extends EventEmitter {
     }
     const ms = this.#settings.connectTimeout;
     if (ms > 0) {
-      this.#connectTimer = this.#platform.setTimer(() => {
-        this.#connectTimer = undefined;
+      this.#setTimer(() => {
+        this.#timer = undefined;
         this.#attemptFailed(`timed out after ${ms} ms`);
       }, ms);
     }
@@ -286,13 +283,12 @@ export class Connection extends EventEmitter {
 
   // One attempt failed: retry after reconnectInterval, or give up with an "error" and no "close".
   #attemptFailed(reason: string): void {
-    this.#platform.clearTimer(this.#connectTimer);
-    this.#connectTimer = undefined;
+    this.#clearTimer();
     this.#dropSocket();
     if (this.#attempts < this.#settings.reconnectAttempts) {
       this.#attempts++;
-      this.#retryTimer = this.#platform.setTimer(() => {
-        this.#retryTimer = undefined;
+      this.#setTimer(() => {
+        this.#timer = undefined;
         if (this.#state === CONNECTING) this.#attempt();
       }, this.#settings.reconnectInterval);
       return;
@@ -331,8 +327,7 @@ export class Connection extends EventEmitter {
   #onWritable(count: number): void {
     this.#writable = count;
     if (this.#state === CONNECTING) {
-      this.#platform.clearTimer(this.#connectTimer);
-      this.#connectTimer = undefined;
+      this.#clearTimer();
       this.#state = OPEN;
       this.#startIdleTimer();
       this.dispatch("open"); // "open" handlers run before the queue is flushed
@@ -487,12 +482,7 @@ export class Connection extends EventEmitter {
   #stop(): void {
     this.#state = CLOSED;
     this.#lookup++;
-    const platform = this.#platform;
-    platform.clearTimer(this.#connectTimer);
-    platform.clearTimer(this.#retryTimer);
-    platform.clearTimer(this.#idleTimer);
-    platform.clearTimer(this.#closeTimer);
-    this.#connectTimer = this.#retryTimer = this.#idleTimer = this.#closeTimer = undefined;
+    this.#clearTimer();
     const socket = this.#socket; // #dropSocket() written out: a frame less under close()
     this.#socket = null;
     this.#writable = 0;
@@ -545,11 +535,22 @@ export class Connection extends EventEmitter {
   }
 
   #armCloseTimer(): void {
-    this.#platform.clearTimer(this.#closeTimer);
-    this.#closeTimer = this.#platform.setTimer(() => {
-      this.#closeTimer = undefined;
+    this.#setTimer(() => {
+      this.#timer = undefined;
       this.#finish(`Closed with ${this.#queue.bytes} bytes not sent: the peer read nothing for ${CLOSE_FLUSH_STALL / 1000} s`, "ECONNLOST");
     }, CLOSE_FLUSH_STALL);
+  }
+
+  // The state's timer, replacing the one of the state before. Each callback begins with
+  // `this.#timer = undefined` (it has fired).
+  #setTimer(callback: () => void, ms: number): void {
+    this.#platform.clearTimer(this.#timer);
+    this.#timer = this.#platform.setTimer(callback, ms);
+  }
+
+  #clearTimer(): void {
+    this.#platform.clearTimer(this.#timer);
+    this.#timer = undefined;
   }
 
   // --- idle ---
@@ -563,13 +564,13 @@ export class Connection extends EventEmitter {
     if (ms <= 0) return;
     this.#touch();
     const check = (): void => {
-      this.#idleTimer = undefined;
+      this.#timer = undefined;
       if (this.#state !== OPEN) return;
       const quiet = this.#platform.now() - this.#lastActivity;
       if (quiet >= ms) this.#finish(null, ""); // idle → "close"
-      else this.#idleTimer = this.#platform.setTimer(check, ms - quiet);
+      else this.#setTimer(check, ms - quiet);
     };
-    this.#idleTimer = this.#platform.setTimer(check, ms);
+    this.#setTimer(check, ms);
   }
 
   // --- deferred events ---
@@ -581,7 +582,7 @@ export class Connection extends EventEmitter {
    * reaches the listeners that "close" removes.
    */
   #later(event: string, message: string, code: string): void {
-    const pending = this.#pending;
+    const pending = (this.#pending ??= []);
     const last = pending.length > 0 ? pending[pending.length - 1]! : null;
     if (last !== null && last.event === event && last.message === message && last.code === code) last.count++;
     else pending.push({ event, message, code, count: 1 });
@@ -590,8 +591,8 @@ export class Connection extends EventEmitter {
 
   #notify(): void {
     this.#notifyTimer = undefined;
-    const pending = this.#pending;
-    this.#pending = [];
+    const pending = this.#pending ?? [];
+    this.#pending = null;
     let close = false;
     for (const p of pending) {
       if (p.event === "close") close = true; // last, whatever was deferred after it
