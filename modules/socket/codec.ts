@@ -5,11 +5,16 @@ import {
   aType, KIND_IMAGE, KIND_JSON, KIND_NUMBER, KIND_STRING, kindOf, readNumbers, T_BYTE, T_SHORT, T_UBYTE,
   T_USHORT, writeNumbers, type TypeInfo,
 } from "./types.js";
-import { incompleteTail, utf16Units, utf8Length } from "./utf8.js";
+import { incompleteTail, utf16Units } from "./utf8.js";
 
+/** UTF-8, from the host: one per connection (it may keep a TextEncoder and a TextDecoder). */
 export interface TextCodec {
-  encodeUTF8Into(text: string, dest: Uint8Array): number;
-  decodeUTF8(bytes: Uint8Array): string;
+  /** UTF-8 of `text` into dest[at, end); returns the bytes written (it stops before a character that does not fit). */
+  encodeUTF8Into(text: string, dest: Uint8Array, at: number, end: number): number;
+  /** Decodes complete UTF-8 in bytes[start, end) (invalid sequences become U+FFFD). */
+  decodeUTF8(bytes: Uint8Array, start: number, end: number): string;
+  /** The bytes `text` takes in UTF-8 (a lone surrogate: 3, as U+FFFD). */
+  utf8Length(text: string): number;
 }
 
 /** Data that cannot be sent or received as the configured type; nothing was written or emitted. */
@@ -135,9 +140,9 @@ export class Encoder {
   #writeText(text: string, dest: Uint8Array, at: number, end: number): number {
     const space = end - at; // may be negative: then it does not fit
     if (text.length <= space) {
-      const n = this.#text.encodeUTF8Into(text, at === 0 && end === dest.length ? dest : dest.subarray(at, end));
+      const n = this.#text.encodeUTF8Into(text, dest, at, end);
       if (text.length * 3 <= space || space - n >= 4 || utf16Units(dest, at, at + n) === text.length) return n;
-      if (this.#textLength < 0) this.#textLength = utf8Length(text); // a loop over the text in JavaScript
+      if (this.#textLength < 0) this.#textLength = this.#text.utf8Length(text); // not a loop over the text here: indexing a string is O(n) in XS
     }
     return this.#textLength >= 0 ? this.#tooSmall(this.#textLength) : this.#tooSmall(text.length, false);
   }
@@ -170,7 +175,8 @@ export class Encoder {
 
   #asBytes(value: unknown): Uint8Array {
     let bytes: Uint8Array;
-    if (value instanceof ArrayBuffer) bytes = new Uint8Array(value);
+    if (value instanceof Uint8Array) bytes = value; // as it is: no view made per send
+    else if (value instanceof ArrayBuffer) bytes = new Uint8Array(value);
     else if (ArrayBuffer.isView(value)) bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
     else throw notConvertible(value, this.type);
     const magic = this.type.magic;
@@ -223,9 +229,9 @@ export class MessageDecoder {
         const fill = code === T_BYTE || code === T_UBYTE || code === T_SHORT || code === T_USHORT ? 0 : 0.5;
         return readNumbers(view, from, from + n, code, new Array<number>(n / size).fill(fill), 0);
       }
-      case KIND_STRING: return this.#text.decodeUTF8(bytes.subarray(start, end));
+      case KIND_STRING: return this.#text.decodeUTF8(bytes, start, end);
       case KIND_JSON: {
-        const source = this.#text.decodeUTF8(bytes.subarray(start, end));
+        const source = this.#text.decodeUTF8(bytes, start, end);
         try {
           return JSON.parse(source);
         } catch {
@@ -357,7 +363,7 @@ export class RawDecoder {
         return undefined;
       }
       const used = have + take - held; // bytes of the carry decoded now
-      prefix = this.#text.decodeUTF8(this.#carry.subarray(0, used));
+      prefix = this.#text.decodeUTF8(this.#carry, 0, used);
       i += used - have;
       this.#carried = 0;
     }
@@ -366,7 +372,7 @@ export class RawDecoder {
       for (let k = 0; k < tail; k++) this.#carry[k] = bytes[end - tail + k]!;
       this.#carried = tail;
     }
-    const text = prefix + (end - tail > i ? this.#text.decodeUTF8(bytes.subarray(i, end - tail)) : "");
+    const text = prefix + (end - tail > i ? this.#text.decodeUTF8(bytes, i, end - tail) : "");
     return text.length > 0 ? text : undefined;
   }
 

@@ -100,14 +100,16 @@ export class Connection extends EventEmitter {
     this.#platform = platform;
     this.#settings = settings;
     this.#TCP = settings.tcp ?? platform.TCP;
-    this.#rx = new Uint8Array(settings.rawBytes ? settings.receiveBufferSize : Math.max(settings.receiveBufferSize, HEADER_MAX)); // a long header fits
+    // Framed, a message of receiveBufferSize bytes is collected in place with its header (a long one).
+    this.#rx = new Uint8Array(settings.receiveBufferSize + (settings.rawBytes ? 0 : HEADER_MAX));
     const sendType = typeInfo(settings.sendType)!;
     const receiveType = typeInfo(settings.receiveType)!;
-    this.#encoder = new Encoder(sendType, platform);
+    const text = platform.textCodec();
+    this.#encoder = new Encoder(sendType, text);
     this.#queue = new SendQueue(settings.sendBufferSize, settings.maxUnsentMessages, settings.maxUnsentBytes);
-    this.#messages = new MessageDecoder(receiveType, platform);
+    this.#messages = new MessageDecoder(receiveType, text);
     this.#frames = settings.rawBytes ? null : new FrameDecoder(this.#rx, settings.maxMessageSize);
-    this.#raw = settings.rawBytes ? new RawDecoder(receiveType, platform, settings.emitBatchDataAsAvailable) : null;
+    this.#raw = settings.rawBytes ? new RawDecoder(receiveType, text, settings.emitBatchDataAsAvailable) : null;
   }
 
   /** The peer's address and port: known once connecting (client) or from the start (accepted). */
@@ -528,7 +530,11 @@ export class Connection extends EventEmitter {
     }
   }
 
+  // A view of target[at, at + n) to read into: of the receive buffer, the one made last is kept
+  // while the range is the same; of a large payload's buffer, it is not kept (it would hold that
+  // buffer after it grew).
   #view(target: Uint8Array, at: number, n: number): Uint8Array {
+    if (target !== this.#rx) return at === 0 && n === target.length ? target : target.subarray(at, at + n);
     const last = this.#readView;
     if (last !== null && last.buffer === target.buffer && last.byteOffset === target.byteOffset + at && last.length === n) return last;
     return (this.#readView = at === 0 && n === target.length ? target : target.subarray(at, at + n));
