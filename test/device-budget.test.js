@@ -11,7 +11,7 @@ const script = fileURLToPath(new URL("./budget/measure.js", import.meta.url));
 const SLACK = 128; // bytes per connection the measurement may add (allocator rounding, small views)
 
 /** README "Buffers and RAM": what a connection holds at all times. */
-export const idleBytes = (o) => o.receiveBufferSize + o.sendBufferSize + 9 + (o.rawBytes ? 16 : 5);
+export const idleBytes = (o) => o.receiveBufferSize + o.sendBufferSize + 9 + (o.rawBytes ? 16 : 0);
 /** ...and at most: a frame larger than the receive buffer being received, messages waiting outside the ring. */
 export const worstBytes = (o) => idleBytes(o) + o.maxMessageSize + o.maxUnsentBytes;
 
