@@ -19,19 +19,22 @@ export class CodecError extends Error {
   }
 }
 
-/** A DataView over the whole buffer of each Uint8Array it is asked about, made once per buffer, not per message. */
+/**
+ * A DataView over the whole buffer of the Uint8Array it is asked about, kept while the buffer is
+ * the same (the receive buffer, the send ring): made once, not per message. A message in a
+ * buffer of its own gets a new one; nothing else is remembered (no table per connection).
+ */
 class Views {
-  #last: ArrayBufferLike | null = null;
-  #lastView: DataView | null = null;
-  #views = new WeakMap<ArrayBufferLike, DataView>();
+  #buffer: ArrayBufferLike | null = null;
+  #view: DataView | null = null;
 
   of(bytes: Uint8Array): DataView {
     const buffer = bytes.buffer;
-    if (buffer === this.#last) return this.#lastView!;
-    let view = this.#views.get(buffer);
-    if (view === undefined) this.#views.set(buffer, (view = new DataView(buffer)));
-    this.#last = buffer;
-    return (this.#lastView = view);
+    if (buffer !== this.#buffer) {
+      this.#view = new DataView(buffer);
+      this.#buffer = buffer;
+    }
+    return this.#view!;
   }
 }
 
