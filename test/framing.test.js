@@ -116,38 +116,6 @@ describe("FrameDecoder", () => {
     expect(d.target.length).to.equal(16); // back to the receive buffer
   });
 
-  it("after a large payload, reads the next header alone, so that the next large payload goes straight into its own buffer", () => {
-    const rx = new Uint8Array(64);
-    const d = new FrameDecoder(rx, 1 << 20);
-    const f = concat([frame(payload(300)), frame(payload(300, 3)), frame(payload(10, 5)), frame(payload(20, 7))]); // 305, 305, 11, 21 bytes
-    const got = [];
-    const sink = (bytes, s, e, own) => { got.push({ own, hex: hex(bytes.subarray(s, e)) }); return true; };
-    const feed = (from, to) => { // as the connection does: at most `room` bytes into the target, then filled()
-      for (let at = from; at < to;) {
-        const n = Math.min(d.room, to - at);
-        const target = d.target;
-        target.set(f.subarray(at, at + n), d.targetStart);
-        at += n;
-        d.filled(n, sink);
-        if (n === 0) throw new Error("no room");
-      }
-    };
-    feed(0, 305); // the first large payload: its first 59 bytes came through the receive buffer
-    expect(got.length).to.equal(1);
-    expect(d.room).to.equal(5); // the next header, alone
-    feed(305, 310);
-    expect(d.target).to.not.equal(rx); // its payload's own buffer: nothing of it goes through the receive buffer
-    expect(d.targetStart).to.equal(0);
-    feed(310, 610);
-    expect(d.room).to.equal(5);
-    feed(610, f.length); // small messages: read in the receive buffer again, as many bytes as there are
-    expect(d.room).to.equal(64);
-    expect(got).to.deep.equal([
-      { own: true, hex: hex(payload(300)) }, { own: true, hex: hex(payload(300, 3)) },
-      { own: false, hex: hex(payload(10, 5)) }, { own: false, hex: hex(payload(20, 7)) },
-    ]);
-  });
-
   it("commits no more than a receive buffer for a header alone, whatever it announces", () => {
     const d = new FrameDecoder(new Uint8Array(1024), 64 * 1024 * 1024);
     const header = Uint8Array.of(0xff, 0x03, 0xff, 0xff, 0xff, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10); // 64 MiB - 1, then 10 bytes

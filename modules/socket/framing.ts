@@ -56,10 +56,6 @@ const FAILED = 2; // a bad header was seen; nothing more is accepted
  * nothing is allocated for it. A larger payload, once its header was checked against
  * `maxMessageSize`, is collected in a buffer of its own that grows with the bytes that arrive
  * (doubling, up to the announced size): a header alone commits no more than a receive buffer.
- * After such a payload, the decoder asks for the next header alone (`room` is HEADER_MAX while the
- * receive buffer is empty), so that the next large payload is read straight into its own buffer
- * instead of into the receive buffer and copied from there; a message that fits the receive buffer
- * ends that (small messages are read in as many bytes as there are).
  */
 export class FrameDecoder {
   readonly maxMessageSize: number;
@@ -76,7 +72,6 @@ export class FrameDecoder {
   #length = 0; // BODY: the payload's announced length; FAILED: the bad length
   #body: Uint8Array | null = null;
   #filled = 0; // BODY: bytes of #body received
-  #headerFirst = false; // the last message was larger than #rx: read the next header on its own
 
   constructor(receiveBuffer: Uint8Array, maxMessageSize: number) {
     this.#rx = receiveBuffer;
@@ -94,8 +89,7 @@ export class FrameDecoder {
   }
 
   get room(): number {
-    if (this.#state === BODY) return this.#body!.length - this.#filled;
-    return this.#tail === 0 && this.#headerFirst ? HEADER_MAX : this.#rx.length - this.#tail;
+    return this.#state === BODY ? this.#body!.length - this.#filled : this.#rx.length - this.#tail;
   }
 
   /** Bytes of an unfinished message held so far (header included): what a close now would lose. */
@@ -137,7 +131,6 @@ export class FrameDecoder {
       }
       this.#body = null;
       this.#state = FRAMES;
-      this.#headerFirst = true;
       return this.#found(body, 0, body.length, true);
     }
     if (this.#state === FAILED) return false;
@@ -160,7 +153,6 @@ export class FrameDecoder {
     if (available >= header + n) {
       const start = head + header;
       this.#head = start + n;
-      this.#headerFirst = false;
       return this.#found(rx, start, start + n, false);
     }
     if (header + n <= rx.length) return this.#keep();
@@ -188,7 +180,6 @@ export class FrameDecoder {
     this.#body = null;
     this.#filled = 0;
     this.#length = 0;
-    this.#headerFirst = false;
     this.message = this.#rx;
   }
 
