@@ -139,12 +139,13 @@ export class Encoder {
   // as many bytes as it has units (not exact); one that was tried and did not fit is measured.
   #writeText(text: string, dest: Uint8Array, at: number, end: number): number {
     const space = end - at; // may be negative: then it does not fit
-    if (text.length <= space) {
+    const units = text.length; // once: in XS, a string's length is counted over its UTF-8 each time
+    if (units <= space) {
       const n = this.#text.encodeUTF8Into(text, dest, at, end);
-      if (text.length * 3 <= space || space - n >= 4 || utf16Units(dest, at, at + n) === text.length) return n;
+      if (units * 3 <= space || space - n >= 4 || utf16Units(dest, at, at + n) === units) return n;
       if (this.#textLength < 0) this.#textLength = this.#text.utf8Length(text); // not a loop over the text here: indexing a string is O(n) in XS
     }
-    return this.#textLength >= 0 ? this.#tooSmall(this.#textLength) : this.#tooSmall(text.length, false);
+    return this.#textLength >= 0 ? this.#tooSmall(this.#textLength) : this.#tooSmall(units, false);
   }
 
   #asText(value: unknown): string {
