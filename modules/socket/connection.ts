@@ -11,7 +11,7 @@
 import { CodecError, Encoder, MessageDecoder, RawDecoder } from "./codec.js";
 import { EventEmitter } from "./emitter.js";
 import { FrameDecoder, FrameSizeError, HEADER_MAX } from "./framing.js";
-import type { Host, SecureSettings, SecureTransport, TCPConstructor, TCPSocket } from "./host.js";
+import type { Host, SecureSettings, SecureTransport, TCPConstructor, TCPOptions, TCPSocket } from "./host.js";
 import type { CommonOptions } from "./options.js";
 import { QueueFullError, SendQueue } from "./queue.js";
 import { typeInfo } from "./types.js";
@@ -306,25 +306,36 @@ export class Connection extends EventEmitter {
   #newSocket(endpoint: { address: string; port: number } | { from: TCPSocket }): TCPSocket {
     const TCP = this.#TCP;
     if (TCP === undefined) throw new Error(`the ${this.#platform.name} host has no TCP: pass one as the option "tcp"`);
-    const self = this;
-    let socket: TCPSocket | null = null;
-    // Callbacks are ignored once this socket is no longer ours (closed, replaced by a retry).
-    socket = new TCP({
+    const socket = new TCP({
       ...endpoint,
       nodelay: this.#settings.noDelay,
       noDelay: this.#settings.noDelay,
       keepalive: this.#settings.keepAlive,
-      onReadable(count: number) {
-        if (self.#socket === socket) self.#onReadable(count);
-      },
-      onWritable(count: number) {
-        if (self.#socket === socket) self.#onWritable(count);
-      },
-      onError(failure?: unknown) {
-        if (self.#socket === socket) self.#onError(failure);
-      },
-    });
+      target: this,
+      onReadable: Connection.#readable as TCPOptions["onReadable"],
+      onWritable: Connection.#writableAgain as TCPOptions["onWritable"],
+      onError: Connection.#failed as TCPOptions["onError"],
+    }) as Targeted;
+    if (socket.target !== this) socket.target = this; // a TCP class that does not keep `target`
     return socket;
+  }
+
+  // The socket callbacks, shared by every connection (a closure per socket and callback would cost
+  // ~160 bytes of XS heap each). ECMA-419 calls them with `this` the socket, whose `target` is its
+  // connection; one that is no longer the connection's (closed, replaced by a retry) is ignored.
+  static #readable(this: Targeted, count: number): void {
+    const conn = this.target!;
+    if (conn.#socket === this) conn.#onReadable(count);
+  }
+
+  static #writableAgain(this: Targeted, count: number): void {
+    const conn = this.target!;
+    if (conn.#socket === this) conn.#onWritable(count);
+  }
+
+  static #failed(this: Targeted, failure?: unknown): void {
+    const conn = this.target!;
+    if (conn.#socket === this) conn.#onError(failure);
   }
 
   #onWritable(count: number): void {
@@ -627,6 +638,9 @@ export function secureTransport(host: Host, settings: SecureSettings): SecureTra
 export function reportThrow(host: Host, who: string, event: string, error: unknown): void {
   host.report(`${who}: a "${event}" listener threw: ${error instanceof Error && error.stack ? error.stack : String(error)}`);
 }
+
+/** A socket made by a connection: its ECMA-419 `target` is that connection. */
+type Targeted = TCPSocket & { target?: Connection };
 
 function failureText(failure: unknown): string {
   return failure instanceof Error ? failure.message : String(failure);

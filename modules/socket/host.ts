@@ -28,6 +28,8 @@ export interface TCPOptions {
   nodelay?: boolean; // Moddable spells it in lower case
   noDelay?: boolean; // ECMA-419 spells it in camel case: pass both
   keepalive?: boolean; // honoured by the Node host; Moddable ignores it
+  /** ECMA-419: kept as the instance's `target` (the connection finds itself through it). */
+  target?: unknown;
   onReadable?: (this: TCPSocket, count: number) => void;
   onWritable?: (this: TCPSocket, count: number) => void;
   /** Failed connect, reset or remote close. Moddable passes no argument; a host may pass the reason. */
