@@ -62,7 +62,7 @@ export function codecCase(type, elements = ELEMENTS) {
   const encoder = new Encoder(info, nodeHost.textCodec());
   const queue = new SendQueue(65536, 0, 1 << 30); // where a send() is encoded
   const encode = () => (queue.stage(encoder, input, true), queue.staged(0));
-  const decoder = new MessageDecoder(info, nodeHost.textCodec());
+  const decoder = new MessageDecoder(info, nodeHost.textCodec(), nodeHost.numberArray);
   const frame = encode().slice();
   const start = frame.length - elements * info.size;
   const floorView = new DataView(new ArrayBuffer(elements * info.size));

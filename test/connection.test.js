@@ -16,6 +16,7 @@ function manualHost(TCP) {
     now: () => now,
     resolve() { throw new Error("not used"); },
     textCodec: () => nodeHost.textCodec(),
+    numberArray: nodeHost.numberArray,
     report() {},
     defaults: { receiveBufferSize: 64, sendBufferSize: 64, maxMessageSize: 1000, maxUnsentBytes: 1 << 20 },
     /** Runs every timer due within `ms`, in time order. */

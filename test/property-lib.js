@@ -266,7 +266,7 @@ export function decodeChunked(wire, { lengths, receiveBufferSize }, options) {
     const decoders = new Map();
     onMessage = (bytes, start, end, own) => {
       const type = options.typeOfMessage(out.length);
-      if (!decoders.has(type)) decoders.set(type, new MessageDecoder(typeInfo(type), text));
+      if (!decoders.has(type)) decoders.set(type, new MessageDecoder(typeInfo(type), text, nodeHost.numberArray));
       let value;
       try {
         value = decoders.get(type).decode(bytes, start, end, own);

@@ -68,6 +68,7 @@ export const moddableHost: Host = Object.freeze({
   now: () => Time.ticks, // monotonic: Date.now() jumps when SNTP sets the clock
   resolve,
   textCodec: () => new ModdableText(),
+  numberArray: () => [], // appended to: see Host.numberArray
   report: (message: string) => trace(`${message}\n`),
   secure,
   defaults: Object.freeze({

@@ -32,6 +32,9 @@ export const nodeHost: Host = Object.freeze({
     });
   },
   textCodec: () => text,
+  // made at its length and filled with a number of the elements' kind (a small integer, or not),
+  // so that V8 neither leaves holes nor converts the array on the first store
+  numberArray: (n: number, small: boolean) => new Array<number>(n).fill(small ? 0 : 0.5),
   report: (message: string) => console.error(message),
   secure, // TLS (sslTls): client and server, over node:tls (hosts/node/tls.ts, docs/tls.md)
   defaults: Object.freeze({

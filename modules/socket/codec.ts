@@ -202,12 +202,18 @@ function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
 export class MessageDecoder {
   readonly type: TypeInfo;
   #text: TextCodec;
+  #numbers: (n: number, small: boolean) => number[];
   #one: number[] = [0]; // the single element of a one-element message is read through this
   #views = new Views();
 
-  constructor(type: TypeInfo, text: TextCodec) {
+  /**
+   * `numbers(n, small)`: the array n decoded elements are written into, from index 0 (the host's
+   * numberArray: what is fast differs between engines). By default an empty one.
+   */
+  constructor(type: TypeInfo, text: TextCodec, numbers: (n: number, small: boolean) => number[] = emptyArray) {
     this.type = type;
     this.#text = text;
+    this.#numbers = numbers;
   }
 
   /** `own`: `bytes` is a buffer of exactly this payload, made for it: an image is returned without a copy. */
@@ -224,11 +230,9 @@ export class MessageDecoder {
         const view = this.#views.of(bytes);
         const from = bytes.byteOffset + start;
         if (n === size) return readNumbers(view, from, from + n, type.code, this.#one, 0)[0];
-        // filled with a number of the elements' kind (a small integer, or not), so that V8 does not
-        // convert the array to doubles on the first store; XS fills a holey array far slower
         const code = type.code;
-        const fill = code === T_BYTE || code === T_UBYTE || code === T_SHORT || code === T_USHORT ? 0 : 0.5;
-        return readNumbers(view, from, from + n, code, new Array<number>(n / size).fill(fill), 0);
+        const small = code === T_BYTE || code === T_UBYTE || code === T_SHORT || code === T_USHORT;
+        return readNumbers(view, from, from + n, code, this.#numbers(n / size, small), 0);
       }
       case KIND_STRING: return this.#text.decodeUTF8(bytes, start, end);
       case KIND_JSON: {
@@ -243,6 +247,8 @@ export class MessageDecoder {
     }
   }
 }
+
+const emptyArray = (): number[] => [];
 
 function copyBytes(bytes: Uint8Array, start: number, end: number): ArrayBuffer {
   return bytes.slice(start, end).buffer as ArrayBuffer; // a copy of exactly these bytes

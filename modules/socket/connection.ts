@@ -108,7 +108,7 @@ export class Connection extends EventEmitter {
     const text = platform.textCodec();
     this.#encoder = new Encoder(sendType, text);
     this.#queue = new SendQueue(settings.sendBufferSize, settings.maxUnsentMessages, settings.maxUnsentBytes);
-    this.#messages = new MessageDecoder(receiveType, text);
+    this.#messages = new MessageDecoder(receiveType, text, platform.numberArray);
     this.#frames = settings.rawBytes ? null : new FrameDecoder(this.#rx, settings.maxMessageSize);
     this.#raw = settings.rawBytes ? new RawDecoder(receiveType, text, settings.emitBatchDataAsAvailable) : null;
   }
