@@ -55,7 +55,7 @@ export function casePayload(c) {
   const info = typeInfo(c.type);
   const payloadBytes = c.type === "image" || c.type === "string" ? c.size : c.elements * info.size;
   const queue = new SendQueue(payloadBytes, 0, 1 << 30);
-  queue.stage(new Encoder(info, nodeHost), value, true);
+  queue.stage(new Encoder(info, nodeHost.textCodec()), value, true);
   const frame = queue.staged(0).slice();
   return { value, payloadBytes, frame };
 }

@@ -59,10 +59,10 @@ function floorDecoder(type, view, n) {
 export function codecCase(type, elements = ELEMENTS) {
   const info = typeInfo(type);
   const input = numericInput(elements);
-  const encoder = new Encoder(info, nodeHost);
+  const encoder = new Encoder(info, nodeHost.textCodec());
   const queue = new SendQueue(65536, 0, 1 << 30); // where a send() is encoded
   const encode = () => (queue.stage(encoder, input, true), queue.staged(0));
-  const decoder = new MessageDecoder(info, nodeHost);
+  const decoder = new MessageDecoder(info, nodeHost.textCodec());
   const frame = encode().slice();
   const start = frame.length - elements * info.size;
   const floorView = new DataView(new ArrayBuffer(elements * info.size));

@@ -4,15 +4,13 @@ import { expect } from "chai";
 import { CodecError, Encoder, MessageDecoder, RawDecoder } from "../dist/modules/socket/codec.js";
 import { SendQueue } from "../dist/modules/socket/queue.js";
 import { typeInfo, TYPE_NAMES } from "../dist/modules/socket/types.js";
-import { utf8Length, incompleteTail } from "../dist/modules/socket/utf8.js";
+import { incompleteTail } from "../dist/modules/socket/utf8.js";
+import { nodeHost } from "../dist/hosts/node/host.js";
 import { headers, hex, numeric, seeded } from "./fixtures.js";
 
+const text = nodeHost.textCodec();
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-const text = {
-  encodeUTF8Into: (s, dest) => encoder.encodeInto(s, dest).written,
-  decodeUTF8: (bytes) => decoder.decode(bytes),
-};
 
 /** encode(value, framed): the bytes of one send(), through the Encoder and the send queue (its only user). */
 const enc = (type, capacity = 1024) => {
@@ -258,7 +256,7 @@ describe("RawDecoder", () => {
 describe("utf8", () => {
   it("measures like TextEncoder, lone surrogates included", () => {
     for (const s of ["", "abc", "é", "€", "😀", "\ud800", "a\udc00b", "\ud83d\ude00\ud83d"]) {
-      expect(utf8Length(s), JSON.stringify(s)).to.equal(encoder.encode(s).length);
+      expect(text.utf8Length(s), JSON.stringify(s)).to.equal(encoder.encode(s).length);
     }
   });
 

@@ -2,21 +2,20 @@
 import { expect } from "chai";
 import { Connection, isIPv4 } from "../dist/modules/socket/connection.js";
 import { clientOptions } from "../dist/modules/socket/options.js";
+import { nodeHost } from "../dist/hosts/node/host.js";
 
 /** A host whose timers run only when the test advances the clock. */
 function manualHost(TCP) {
   let now = 0;
   let nextId = 1;
   const timers = new Map();
-  const encoder = new TextEncoder(), decoder = new TextDecoder();
   return {
     name: "test", TCP, Listener: null,
     setTimer(callback, ms) { const id = nextId++; timers.set(id, { at: now + ms, callback }); return id; },
     clearTimer(id) { timers.delete(id); },
     now: () => now,
     resolve() { throw new Error("not used"); },
-    encodeUTF8Into: (s, d) => encoder.encodeInto(s, d).written,
-    decodeUTF8: (b) => decoder.decode(b),
+    textCodec: () => nodeHost.textCodec(),
     report() {},
     defaults: { receiveBufferSize: 64, sendBufferSize: 64, maxMessageSize: 1000, maxUnsentBytes: 1 << 20 },
     /** Runs every timer due within `ms`, in time order. */
@@ -83,27 +82,29 @@ function setup(options = {}, TCP = ScriptedTCP) {
   const events = [];
   const codes = [];
   const settings = clientOptions(host.defaults, options);
-  const owner = {
+  // The engine emits on itself: a subclass records what it emits.
+  class Recorded extends Connection {
     dispatch(event, a, b) {
       if (event === "error") codes.push(b);
       events.push(event === "open" || event === "close" || event === "drain" ? [event] : [event, a]);
       return true;
-    },
-  };
-  const conn = new Connection(host, settings, owner, () => events.push(["afterClose"]));
+    }
+    afterClose() { events.push(["afterClose"]); }
+  }
+  const conn = new Recorded(host, settings);
   return { host, conn, events, codes };
 }
 
 describe("Connection engine (scripted socket, manual clock)", () => {
   it("passes nodelay both ways, keepalive, address and port to the TCP class", () => {
     const { conn } = setup({ noDelay: false, keepAlive: false });
-    conn.open("10.0.0.1", 99);
+    conn.connect("10.0.0.1", 99);
     expect(ScriptedTCP.last.options).to.include({ address: "10.0.0.1", port: 99, nodelay: false, noDelay: false, keepalive: false });
   });
 
   it("is open at the first onWritable and writes what was queued before, after the open handler", () => {
     const { conn, events } = setup({ sendType: "unsignedbyte" });
-    conn.open("127.0.0.1", 1);
+    conn.connect("127.0.0.1", 1);
     conn.send(1); conn.send(2);
     const tcp = ScriptedTCP.last;
     expect(tcp.written).to.deep.equal([]);
@@ -114,7 +115,7 @@ describe("Connection engine (scripted socket, manual clock)", () => {
 
   it("reads bytes announced before the first onWritable once open (onReadable will not repeat)", () => {
     const { conn, events } = setup({ receiveType: "unsignedbyte" });
-    conn.open("127.0.0.1", 1);
+    conn.connect("127.0.0.1", 1);
     const tcp = ScriptedTCP.last;
     tcp.arrive([7, 8]);
     expect(events).to.deep.equal([]);
@@ -124,7 +125,7 @@ describe("Connection engine (scripted socket, manual clock)", () => {
 
   it("never writes more than writable; the rest waits for onWritable, in order", () => {
     const { conn } = setup({ sendType: "unsignedbyte" });
-    conn.open("127.0.0.1", 1);
+    conn.connect("127.0.0.1", 1);
     const tcp = ScriptedTCP.last;
     tcp.connect(3);
     conn.send([1, 2, 3, 4, 5]);
@@ -140,7 +141,7 @@ describe("Connection engine (scripted socket, manual clock)", () => {
 
   it("writes queued messages end to end, resuming inside the first one at the right byte", () => {
     const { conn } = setup({ sendType: "unsignedbyte", rawBytes: false, sendBufferSize: 1024 });
-    conn.open("127.0.0.1", 1);
+    conn.connect("127.0.0.1", 1);
     const tcp = ScriptedTCP.last;
     tcp.connect(0); // open, but nothing writable: both sends wait, side by side in the scratch
     const a = Array.from({ length: 300 }, (_, i) => i & 0xff); // frame of 305 bytes
@@ -161,7 +162,7 @@ describe("Connection engine (scripted socket, manual clock)", () => {
     const random = (n) => { seed = (seed * 1103515245 + 12345) >>> 0; return seed % n; };
     for (let round = 0; round < 40; round++) {
       const { conn } = setup({ sendType: "unsignedbyte", rawBytes: round % 2 === 0, sendBufferSize: 700, maxUnsentMessages: 0 });
-      conn.open("127.0.0.1", 1);
+      conn.connect("127.0.0.1", 1);
       const tcp = ScriptedTCP.last;
       tcp.connect(random(50));
       const expected = [];
@@ -184,7 +185,7 @@ describe("Connection engine (scripted socket, manual clock)", () => {
 
   it("reads no more than the receive buffer at a time and no more than announced", () => {
     const { conn, events } = setup({ receiveType: "unsignedbyte", receiveBufferSize: 4, emitBatchDataAsAvailable: true });
-    conn.open("127.0.0.1", 1);
+    conn.connect("127.0.0.1", 1);
     const tcp = ScriptedTCP.last;
     tcp.connect(10);
     tcp.arrive([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
@@ -193,7 +194,7 @@ describe("Connection engine (scripted socket, manual clock)", () => {
 
   it("reads a payload larger than the receive buffer straight into its own buffer, which grows with what arrives", () => {
     const { conn, events } = setup({ rawBytes: false, receiveBufferSize: 5 });
-    conn.open("127.0.0.1", 1);
+    conn.connect("127.0.0.1", 1);
     const tcp = ScriptedTCP.last;
     tcp.connect(10);
     const text = "0123456789abcdefghijklmnopqrstuvwxyz";
@@ -207,7 +208,7 @@ describe("Connection engine (scripted socket, manual clock)", () => {
 
   it("close() flushes the queue first, then closes once; nothing fires after", () => {
     const { host, conn, events } = setup({ sendType: "unsignedbyte" });
-    conn.open("127.0.0.1", 1);
+    conn.connect("127.0.0.1", 1);
     const tcp = ScriptedTCP.last;
     tcp.connect(1);
     conn.send([1, 2, 3]);
@@ -225,7 +226,7 @@ describe("Connection engine (scripted socket, manual clock)", () => {
 
   it("close() gives up flushing after 10 s without progress, saying how much was not sent", () => {
     const { host, conn, events } = setup({ sendType: "unsignedbyte" });
-    conn.open("127.0.0.1", 1);
+    conn.connect("127.0.0.1", 1);
     const tcp = ScriptedTCP.last;
     tcp.connect(1);
     conn.send([1, 2, 3]);
@@ -242,7 +243,7 @@ describe("Connection engine (scripted socket, manual clock)", () => {
 
   it("an error from send() after close() comes before \"close\"", () => {
     const { host, conn, events } = setup();
-    conn.open("127.0.0.1", 1);
+    conn.connect("127.0.0.1", 1);
     ScriptedTCP.last.connect(10);
     conn.close();
     conn.send("late");
@@ -253,7 +254,7 @@ describe("Connection engine (scripted socket, manual clock)", () => {
 
   it("times out a connect, retries after reconnectInterval, then gives up with one error and no close", () => {
     const { host, conn, events, codes } = setup({ connectTimeout: 500, reconnectAttempts: 1, reconnectInterval: 100 });
-    conn.open("127.0.0.1", 1);
+    conn.connect("127.0.0.1", 1);
     const first = ScriptedTCP.last;
     host.advance(499);
     expect(events).to.deep.equal([]);
@@ -272,7 +273,7 @@ describe("Connection engine (scripted socket, manual clock)", () => {
 
   it("closes after idleTimeout seconds without traffic; traffic postpones it", () => {
     const { host, conn, events } = setup({ idleTimeout: 2, receiveType: "unsignedbyte" });
-    conn.open("127.0.0.1", 1);
+    conn.connect("127.0.0.1", 1);
     const tcp = ScriptedTCP.last;
     tcp.connect(10);
     host.advance(1500);
@@ -288,7 +289,7 @@ describe("Connection engine (scripted socket, manual clock)", () => {
 
   it("a remote close mid-message reports the bytes lost, then closes", () => {
     const { host, conn, events } = setup({ rawBytes: false });
-    conn.open("127.0.0.1", 1);
+    conn.connect("127.0.0.1", 1);
     const tcp = ScriptedTCP.last;
     tcp.connect(10);
     tcp.arrive([3, 0x61, 0x62, 0x63, 5, 0x61]);
@@ -303,7 +304,7 @@ describe("Connection engine (scripted socket, manual clock)", () => {
 
   it("a failure reported with a reason is an error even when nothing was lost", () => {
     const { host, conn, events } = setup();
-    conn.open("127.0.0.1", 1);
+    conn.connect("127.0.0.1", 1);
     const tcp = ScriptedTCP.last;
     tcp.connect(10);
     tcp.fail(new Error("read ECONNRESET"));
@@ -313,7 +314,7 @@ describe("Connection engine (scripted socket, manual clock)", () => {
 
   it("a write that throws closes with one error, and later sends say closed", () => {
     const { host, conn, events } = setup();
-    conn.open("127.0.0.1", 1);
+    conn.connect("127.0.0.1", 1);
     const tcp = ScriptedTCP.last;
     tcp.connect(10);
     tcp.write = () => { throw new Error("broken pipe"); };
@@ -327,7 +328,7 @@ describe("Connection engine (scripted socket, manual clock)", () => {
 
   it("an allocation that fails while a large message arrives closes that connection with ENOMEM, nothing thrown", () => {
     const { host, conn, events, codes } = setup({ rawBytes: false, receiveType: "image", receiveBufferSize: 64, maxMessageSize: 1 << 30 });
-    conn.open("127.0.0.1", 1);
+    conn.connect("127.0.0.1", 1);
     const tcp = ScriptedTCP.last;
     tcp.connect(10);
     const Real = globalThis.Uint8Array;

@@ -17,7 +17,7 @@ export const { Encoder, RawDecoder, MessageDecoder } = codec;
 export const { FrameDecoder } = framing;
 export const { SendQueue } = queueModule;
 export const { typeInfo, TYPE_NAMES } = types;
-export const text = nodeHost; // encodeUTF8Into / decodeUTF8, as the Node host gives them
+export const text = nodeHost.textCodec(); // the Node host's UTF-8
 
 export const NUMERIC = ["byte", "short", "int", "float", "double", "number", "unsignedbyte", "unsignedshort", "unsignedint"];
 export const IMAGE_FORMATS = { bmp: [0x42, 0x4d], gif: [0x47, 0x49, 0x46, 0x38, 0x39, 0x61], jpeg: [0xff, 0xd8, 0xff], jpg: [0xff, 0xd8, 0xff],

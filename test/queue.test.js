@@ -5,8 +5,9 @@ import { Encoder, CodecError } from "../dist/modules/socket/codec.js";
 import { QueueFullError, SendQueue } from "../dist/modules/socket/queue.js";
 import { typeInfo } from "../dist/modules/socket/types.js";
 import { frame, seeded } from "./fixtures.js";
+import { nodeHost } from "../dist/hosts/node/host.js";
 
-const text = { encodeUTF8Into: (s, d) => new TextEncoder().encodeInto(s, d).written, decodeUTF8: (b) => new TextDecoder().decode(b) };
+const text = nodeHost.textCodec();
 const utf8 = (s) => [...new TextEncoder().encode(s)];
 
 /** Stages `value` and writes up to `writable` bytes of it at once, as the connection does; keeps the rest. */

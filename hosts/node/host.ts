@@ -2,6 +2,7 @@
 // TextDecoder and dns.lookup. Defaults are sized for a desktop (see README "Buffers and RAM").
 
 import { lookup } from "node:dns";
+import type { TextCodec } from "../../modules/socket/codec.js";
 import type { Host } from "../../modules/socket/host.js";
 import Listener from "./listener.js";
 import TCP from "./tcp.js";
@@ -9,6 +10,14 @@ import { secure } from "./tls.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8"); // non-fatal: invalid sequences become U+FFFD
+
+// Stateless: every connection shares it.
+const text: TextCodec = Object.freeze({
+  encodeUTF8Into: (s: string, dest: Uint8Array, at: number, end: number) =>
+    encoder.encodeInto(s, at === 0 && end === dest.length ? dest : dest.subarray(at, end)).written,
+  decodeUTF8: (bytes: Uint8Array, start: number, end: number) => decoder.decode(bytes.subarray(start, end)),
+  utf8Length: (s: string) => Buffer.byteLength(s, "utf8"), // a lone surrogate counts 3, as TextEncoder writes U+FFFD
+});
 
 export const nodeHost: Host = Object.freeze({
   name: "Node.js",
@@ -22,8 +31,7 @@ export const nodeHost: Host = Object.freeze({
       callback(error ? undefined : address, error?.code ?? error?.message);
     });
   },
-  encodeUTF8Into: (text: string, dest: Uint8Array) => encoder.encodeInto(text, dest).written,
-  decodeUTF8: (bytes: Uint8Array) => decoder.decode(bytes),
+  textCodec: () => text,
   report: (message: string) => console.error(message),
   secure, // TLS (sslTls): client and server, over node:tls (hosts/node/tls.ts, docs/tls.md)
   defaults: Object.freeze({

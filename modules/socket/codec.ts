@@ -5,11 +5,16 @@ import {
   aType, KIND_IMAGE, KIND_JSON, KIND_NUMBER, KIND_STRING, kindOf, readNumbers, T_BYTE, T_SHORT, T_UBYTE,
   T_USHORT, writeNumbers, type TypeInfo,
 } from "./types.js";
-import { incompleteTail, utf16Units, utf8Length } from "./utf8.js";
+import { incompleteTail, utf16Units } from "./utf8.js";
 
+/** UTF-8, from the host: one per connection (it may keep a TextEncoder and a TextDecoder). */
 export interface TextCodec {
-  encodeUTF8Into(text: string, dest: Uint8Array): number;
-  decodeUTF8(bytes: Uint8Array): string;
+  /** UTF-8 of `text` into dest[at, end); returns the bytes written (it stops before a character that does not fit). */
+  encodeUTF8Into(text: string, dest: Uint8Array, at: number, end: number): number;
+  /** Decodes complete UTF-8 in bytes[start, end) (invalid sequences become U+FFFD). */
+  decodeUTF8(bytes: Uint8Array, start: number, end: number): string;
+  /** The bytes `text` takes in UTF-8 (a lone surrogate: 3, as U+FFFD). */
+  utf8Length(text: string): number;
 }
 
 /** Data that cannot be sent or received as the configured type; nothing was written or emitted. */
@@ -19,19 +24,22 @@ export class CodecError extends Error {
   }
 }
 
-/** A DataView over the whole buffer of each Uint8Array it is asked about, made once per buffer, not per message. */
+/**
+ * A DataView over the whole buffer of the Uint8Array it is asked about, kept while the buffer is
+ * the same (the receive buffer, the send ring): made once, not per message. A message in a
+ * buffer of its own gets a new one; nothing else is remembered (no table per connection).
+ */
 class Views {
-  #last: ArrayBufferLike | null = null;
-  #lastView: DataView | null = null;
-  #views = new WeakMap<ArrayBufferLike, DataView>();
+  #buffer: ArrayBufferLike | null = null;
+  #view: DataView | null = null;
 
   of(bytes: Uint8Array): DataView {
     const buffer = bytes.buffer;
-    if (buffer === this.#last) return this.#lastView!;
-    let view = this.#views.get(buffer);
-    if (view === undefined) this.#views.set(buffer, (view = new DataView(buffer)));
-    this.#last = buffer;
-    return (this.#lastView = view);
+    if (buffer !== this.#buffer) {
+      this.#view = new DataView(buffer);
+      this.#buffer = buffer;
+    }
+    return this.#view!;
   }
 }
 
@@ -131,12 +139,13 @@ export class Encoder {
   // as many bytes as it has units (not exact); one that was tried and did not fit is measured.
   #writeText(text: string, dest: Uint8Array, at: number, end: number): number {
     const space = end - at; // may be negative: then it does not fit
-    if (text.length <= space) {
-      const n = this.#text.encodeUTF8Into(text, at === 0 && end === dest.length ? dest : dest.subarray(at, end));
-      if (text.length * 3 <= space || space - n >= 4 || utf16Units(dest, at, at + n) === text.length) return n;
-      if (this.#textLength < 0) this.#textLength = utf8Length(text); // a loop over the text in JavaScript
+    const units = text.length; // once: in XS, a string's length is counted over its UTF-8 each time
+    if (units <= space) {
+      const n = this.#text.encodeUTF8Into(text, dest, at, end);
+      if (units * 3 <= space || space - n >= 4 || utf16Units(dest, at, at + n) === units) return n;
+      if (this.#textLength < 0) this.#textLength = this.#text.utf8Length(text); // not a loop over the text here: indexing a string is O(n) in XS
     }
-    return this.#textLength >= 0 ? this.#tooSmall(this.#textLength) : this.#tooSmall(text.length, false);
+    return this.#textLength >= 0 ? this.#tooSmall(this.#textLength) : this.#tooSmall(units, false);
   }
 
   #asText(value: unknown): string {
@@ -167,7 +176,8 @@ export class Encoder {
 
   #asBytes(value: unknown): Uint8Array {
     let bytes: Uint8Array;
-    if (value instanceof ArrayBuffer) bytes = new Uint8Array(value);
+    if (value instanceof Uint8Array) bytes = value; // as it is: no view made per send
+    else if (value instanceof ArrayBuffer) bytes = new Uint8Array(value);
     else if (ArrayBuffer.isView(value)) bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
     else throw notConvertible(value, this.type);
     const magic = this.type.magic;
@@ -220,9 +230,9 @@ export class MessageDecoder {
         const fill = code === T_BYTE || code === T_UBYTE || code === T_SHORT || code === T_USHORT ? 0 : 0.5;
         return readNumbers(view, from, from + n, code, new Array<number>(n / size).fill(fill), 0);
       }
-      case KIND_STRING: return this.#text.decodeUTF8(bytes.subarray(start, end));
+      case KIND_STRING: return this.#text.decodeUTF8(bytes, start, end);
       case KIND_JSON: {
-        const source = this.#text.decodeUTF8(bytes.subarray(start, end));
+        const source = this.#text.decodeUTF8(bytes, start, end);
         try {
           return JSON.parse(source);
         } catch {
@@ -242,9 +252,10 @@ function copyBytes(bytes: Uint8Array, start: number, end: number): ArrayBuffer {
 export type ValueSink = (value: unknown) => boolean;
 
 /**
- * Decodes an unframed stream (docs/protocol.md "Raw mode"). Bytes of a numeric element or of a
- * UTF-8 sequence cut by the chunking are carried (at most 7) to the next chunk, so nothing is lost
- * or corrupted.
+ * Decodes an unframed stream (docs/protocol.md "Raw mode"): feed() it a chunk, then take the
+ * values with next() until it returns undefined (the caller pulls: nothing of the decoder is on
+ * the stack while a value is handled). Bytes of a numeric element or of a UTF-8 sequence cut by
+ * the chunking are carried (at most 7) to the next chunk, so nothing is lost or corrupted.
  */
 export class RawDecoder {
   readonly type: TypeInfo;
@@ -255,6 +266,9 @@ export class RawDecoder {
   #carried = 0;
   #one: number[] = [0];
   #views = new Views();
+  #bytes: Uint8Array | null = null; // the chunk being decoded: #bytes[#at, #end)
+  #at = 0;
+  #end = 0;
 
   constructor(type: TypeInfo, text: TextCodec, batch: boolean) {
     this.type = type;
@@ -267,52 +281,79 @@ export class RawDecoder {
     return this.#carried;
   }
 
-  /** Decodes bytes[start, end) and emits through `sink`; returns false if the sink stopped it. */
-  push(bytes: Uint8Array, start: number, end: number, sink: ValueSink): boolean {
-    if (start === end) return true;
+  /** The next chunk to decode, bytes[start, end): valid until next() returns undefined. */
+  feed(bytes: Uint8Array, start: number, end: number): void {
+    this.#bytes = bytes;
+    this.#at = start;
+    this.#end = end;
+  }
+
+  /** The next value decoded from the chunk fed, or undefined when it holds no more. */
+  next(): unknown {
+    const bytes = this.#bytes;
+    if (bytes === null) return undefined;
     switch (this.type.kind) {
-      case KIND_NUMBER: return this.#numbers(bytes, start, end, sink);
-      case KIND_IMAGE: return sink(copyBytes(bytes, start, end));
-      default: return this.#string(bytes, start, end, sink);
+      case KIND_NUMBER: return this.#number(bytes);
+      case KIND_IMAGE: {
+        this.#bytes = null;
+        return this.#at < this.#end ? copyBytes(bytes, this.#at, this.#end) : undefined;
+      }
+      default: return this.#string(bytes);
     }
   }
 
-  #numbers(bytes: Uint8Array, start: number, end: number, sink: ValueSink): boolean {
+  /** feed(), then each value to `sink`; returns false if the sink stopped it. */
+  push(bytes: Uint8Array, start: number, end: number, sink: ValueSink): boolean {
+    this.feed(bytes, start, end);
+    let value: unknown;
+    while ((value = this.next()) !== undefined) if (!sink(value)) return false;
+    return true;
+  }
+
+  // One element (or, batched, every whole element left) of the chunk; the rest is carried.
+  #number(bytes: Uint8Array): number | number[] | undefined {
     const { size, code } = this.type;
-    const batch: number[] | null = this.batch ? [] : null;
-    let i = start;
+    let i = this.#at;
+    const end = this.#end;
+    let first: number | undefined;
     if (this.#carried > 0) { // complete the element begun in an earlier chunk
       const take = Math.min(size - this.#carried, end - i);
       for (let k = 0; k < take; k++) this.#carry[this.#carried + k] = bytes[i + k]!;
       this.#carried += take;
-      i += take;
-      if (this.#carried < size) return true;
+      this.#at = i += take;
+      if (this.#carried < size) {
+        this.#bytes = null;
+        return undefined;
+      }
       this.#carried = 0;
-      const x = readNumbers(this.#carryView, 0, size, code, this.#one, 0)[0]!;
-      if (batch) batch.push(x);
-      else if (!sink(x)) return false;
+      first = readNumbers(this.#carryView, 0, size, code, this.#one, 0)[0]!;
+      if (!this.batch) return first;
     }
     const whole = i + Math.floor((end - i) / size) * size;
-    if (whole > i) {
-      const view = this.#views.of(bytes);
+    let value: number | number[] | undefined = first;
+    if (this.batch) {
+      const batch: number[] = first === undefined ? [] : [first];
+      if (whole > i) readNumbers(this.#views.of(bytes), bytes.byteOffset + i, bytes.byteOffset + whole, code, batch, batch.length);
+      value = batch.length > 0 ? batch : undefined;
+      i = whole;
+    } else if (whole > i) {
       const from = bytes.byteOffset + i;
-      const to = bytes.byteOffset + whole;
-      if (batch) readNumbers(view, from, to, code, batch, batch.length);
-      else {
-        const one = this.#one;
-        for (let at = from; at < to; at += size) if (!sink(readNumbers(view, at, at + size, code, one, 0)[0])) return false;
-      }
+      this.#at = i + size;
+      return readNumbers(this.#views.of(bytes), from, from + size, code, this.#one, 0)[0];
     }
-    if (whole < end) {
-      for (let k = whole; k < end; k++) this.#carry[k - whole] = bytes[k]!;
-      this.#carried = end - whole;
-    }
-    return batch && batch.length > 0 ? sink(batch) : true;
+    for (let k = i; k < end; k++) this.#carry[k - i] = bytes[k]!; // the start of an element: carried
+    this.#carried += end - i;
+    this.#bytes = null;
+    return value;
   }
 
-  #string(bytes: Uint8Array, start: number, end: number, sink: ValueSink): boolean {
+  // All of the chunk at once: its text, with a character cut at either end completed or carried.
+  #string(bytes: Uint8Array): string | undefined {
+    this.#bytes = null;
+    const end = this.#end;
+    let i = this.#at;
+    if (i === end) return undefined;
     let prefix = "";
-    let i = start;
     if (this.#carried > 0) { // finish the character begun in an earlier chunk
       const have = this.#carried;
       const take = Math.min(4 - have, end - i);
@@ -320,10 +361,10 @@ export class RawDecoder {
       const held = incompleteTail(this.#carry, 0, have + take);
       if (held === have + take) { // still incomplete
         this.#carried = held;
-        return true;
+        return undefined;
       }
       const used = have + take - held; // bytes of the carry decoded now
-      prefix = this.#text.decodeUTF8(this.#carry.subarray(0, used));
+      prefix = this.#text.decodeUTF8(this.#carry, 0, used);
       i += used - have;
       this.#carried = 0;
     }
@@ -332,11 +373,12 @@ export class RawDecoder {
       for (let k = 0; k < tail; k++) this.#carry[k] = bytes[end - tail + k]!;
       this.#carried = tail;
     }
-    const text = prefix + (end - tail > i ? this.#text.decodeUTF8(bytes.subarray(i, end - tail)) : "");
-    return text.length > 0 ? sink(text) : true;
+    const text = prefix + (end - tail > i ? this.#text.decodeUTF8(bytes, i, end - tail) : "");
+    return text.length > 0 ? text : undefined;
   }
 
   reset(): void {
     this.#carried = 0;
+    this.#bytes = null;
   }
 }

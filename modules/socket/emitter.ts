@@ -4,35 +4,47 @@
 // runs inside a network stack: an "error" nobody listens to goes to `unhandledError`, and a
 // listener that throws goes to `listenerFailed` (subclasses report both through their host
 // instead of throwing; the base class rethrows).
+//
+// Sized for a device, where every connection is one: the listeners of an event are one function
+// (most events have one listener) or a list of them, kept in an object without a prototype
+// (an XS Map and one record per listener cost several times as much heap); a once() listener is
+// the one kind that gets a record.
 
 export type ListenerFunction = (...args: any[]) => void;
 
-interface Entry {
-  readonly listener: ListenerFunction;
-  readonly once: boolean;
+/** A once() listener. */
+class Once {
+  constructor(readonly listener: ListenerFunction) {}
 }
 
+type Item = ListenerFunction | Once;
+type Listeners = Item | Item[]; // an array is never changed in place: emit() may be walking it
+
+const fn = (item: Item): ListenerFunction => (item instanceof Once ? item.listener : item);
+
 export class EventEmitter {
-  #events = new Map<string, Entry[]>();
+  #events: Record<string, Listeners> = Object.create(null);
+  #calling: ListenerFunction | null = null; // the listener dispatch() calls, as a method of this
 
   on(event: string, listener: ListenerFunction): this {
-    return this.#add(event, listener, false);
+    return this.#add(event, listener, listener);
   }
 
   addListener(event: string, listener: ListenerFunction): this {
-    return this.#add(event, listener, false);
+    return this.#add(event, listener, listener);
   }
 
   once(event: string, listener: ListenerFunction): this {
-    return this.#add(event, listener, true);
+    return this.#add(event, listener, new Once(listener));
   }
 
   /** Removes the most recently added registration of `listener`, as Node does. */
   off(event: string, listener: ListenerFunction): this {
-    const list = this.#events.get(event);
-    if (!list) return this;
+    const list = this.#events[event];
+    if (list === undefined) return this;
+    if (!Array.isArray(list)) return fn(list) === listener ? this.#remove(event, list) : this;
     for (let i = list.length - 1; i >= 0; i--) {
-      if (list[i]!.listener === listener) return this.#remove(event, list[i]!);
+      if (fn(list[i]!) === listener) return this.#remove(event, list[i]!);
     }
     return this;
   }
@@ -42,49 +54,70 @@ export class EventEmitter {
   }
 
   removeAllListeners(event?: string): this {
-    if (event === undefined) this.#events.clear();
-    else this.#events.delete(event);
+    if (event === undefined) this.#events = Object.create(null);
+    else delete this.#events[event];
     return this;
   }
 
   listenerCount(event: string): number {
-    return this.#events.get(event)?.length ?? 0;
+    const list = this.#events[event];
+    return list === undefined ? 0 : Array.isArray(list) ? list.length : 1;
   }
 
   listeners(event: string): ListenerFunction[] {
-    return (this.#events.get(event) ?? []).map((e) => e.listener);
+    const list = this.#events[event];
+    return list === undefined ? [] : Array.isArray(list) ? list.map(fn) : [fn(list)];
   }
 
   /** Calls the listeners of `event`; returns whether there were any. */
   emit(event: string, ...args: unknown[]): boolean {
-    return this.#run(event, args.length > 2 ? args : null, args[0], args[1]);
-  }
-
-  /**
-   * emit() with at most two arguments, as the connection emits: no array and no iterator is made
-   * (on XS each would be an allocation per message).
-   */
-  dispatch(event: string, a?: unknown, b?: unknown): boolean {
-    return this.#run(event, null, a, b);
-  }
-
-  #run(event: string, many: unknown[] | null, a: unknown, b: unknown): boolean {
-    const list = this.#events.get(event);
-    if (!list) {
-      if (event === "error") this.unhandledError(a);
-      return false;
-    }
-    for (let i = 0; i < list.length; i++) { // `list` is never mutated in place: removal replaces it
-      const entry = list[i]!;
-      if (entry.once) this.#remove(event, entry);
+    if (args.length <= 2) return this.dispatch(event, args[0], args[1]);
+    const list = this.#listFor(event, args[0]);
+    if (list === undefined) return false;
+    const n = Array.isArray(list) ? list.length : 1;
+    for (let i = 0; i < n; i++) {
+      const item = Array.isArray(list) ? list[i]! : list;
+      if (item instanceof Once) this.#remove(event, item);
       try {
-        if (many) entry.listener.apply(this, many);
-        else entry.listener.call(this, a, b);
+        fn(item).apply(this, args);
       } catch (e) {
         this.listenerFailed(event, e);
       }
     }
     return true;
+  }
+
+  /**
+   * emit() with at most two arguments, as the connection emits: no array and no iterator is made
+   * (on XS each would be an allocation per message), and the listener is called as a method of
+   * this emitter, so that no Function.prototype.call frame sits between the two on the stack.
+   */
+  dispatch(event: string, a?: unknown, b?: unknown): boolean {
+    const list = this.#listFor(event, a);
+    if (list === undefined) return false;
+    const n = Array.isArray(list) ? list.length : 1;
+    for (let i = 0; i < n; i++) {
+      const item = Array.isArray(list) ? list[i]! : list;
+      if (item instanceof Once) {
+        this.#remove(event, item);
+        this.#calling = item.listener;
+      } else {
+        this.#calling = item;
+      }
+      try {
+        this.#calling(a, b); // `this` is the emitter, as with Node's emit()
+      } catch (e) {
+        this.listenerFailed(event, e);
+      }
+    }
+    return true;
+  }
+
+  // The listeners of `event`, or undefined (an "error" nobody listens to goes to unhandledError).
+  #listFor(event: string, a: unknown): Listeners | undefined {
+    const list = this.#events[event];
+    if (list === undefined && event === "error") this.unhandledError(a);
+    return list;
   }
 
   /** Where an "error" with no listener goes. Subclasses report it through their host. */
@@ -97,20 +130,26 @@ export class EventEmitter {
     throw error;
   }
 
-  #remove(event: string, entry: Entry): this {
-    const list = this.#events.get(event);
-    if (!list) return this;
-    const rest = list.filter((e) => e !== entry); // copy: an emit in progress keeps its snapshot
-    if (rest.length) this.#events.set(event, rest);
-    else this.#events.delete(event);
+  #remove(event: string, item: Item): this {
+    const list = this.#events[event];
+    if (list === undefined) return this;
+    if (!Array.isArray(list)) {
+      if (list === item) delete this.#events[event];
+      return this;
+    }
+    const at = list.lastIndexOf(item); // the last registration, as Node removes
+    if (at < 0) return this;
+    const rest = list.slice(0, at).concat(list.slice(at + 1)); // a copy: an emit in progress keeps its snapshot
+    if (rest.length === 0) delete this.#events[event];
+    else this.#events[event] = rest.length === 1 ? rest[0]! : rest;
     return this;
   }
 
-  #add(event: string, listener: ListenerFunction, once: boolean): this {
+  #add(event: string, listener: ListenerFunction, item: Item): this {
     if (typeof listener !== "function") throw new TypeError(`The listener for "${event}" must be a function`);
-    const list = this.#events.get(event);
-    const entry = { listener, once };
-    this.#events.set(event, list ? list.concat(entry) : [entry]); // copy-on-write, see emit()
+    const list = this.#events[event];
+    if (list === undefined) this.#events[event] = item;
+    else this.#events[event] = Array.isArray(list) ? list.concat([item]) : [list, item]; // copy-on-write, see emit()
     return this;
   }
 }

@@ -47,7 +47,9 @@ const FAILED = 2; // a bad header was seen; nothing more is accepted
 
 /**
  * Splits a byte stream into messages, whatever the chunking. The bytes go into the decoder's own
- * space: read `room` bytes (or fewer) into `target` at `targetStart`, then call filled(n).
+ * space: read `room` bytes (or fewer) into `target` at `targetStart`, call filled(n), then take
+ * the messages they completed with next() until it returns false. (The caller pulls: the decoder
+ * never calls out, so nothing of it is on the stack while a message is handled.)
  *
  * A message that fits the receive buffer is handed over where it lies; the unfinished one at the
  * end of a read is moved to the start of the buffer and completed by the next reads, so that
@@ -57,6 +59,12 @@ const FAILED = 2; // a bad header was seen; nothing more is accepted
  */
 export class FrameDecoder {
   readonly maxMessageSize: number;
+  /** After next() returned true: the message is message[start, end); valid until the next call,
+   * unless `own` (then `message` is a buffer of exactly this payload, made for it, to keep). */
+  message: Uint8Array;
+  start = 0;
+  end = 0;
+  own = false;
   #rx: Uint8Array;
   #state = FRAMES;
   #head = 0; // in #rx: where the first byte not yet decoded is
@@ -67,6 +75,7 @@ export class FrameDecoder {
 
   constructor(receiveBuffer: Uint8Array, maxMessageSize: number) {
     this.#rx = receiveBuffer;
+    this.message = receiveBuffer;
     this.maxMessageSize = maxMessageSize;
   }
 
@@ -93,30 +102,62 @@ export class FrameDecoder {
   }
 
   /**
-   * `n` bytes were put at target[targetStart]: hands every message they complete to `sink`.
-   * Returns false if the sink stopped it. Throws FrameSizeError on a header over the limit, and
-   * RangeError when a buffer for a large payload cannot be allocated.
+   * `n` bytes were put at target[targetStart]. Take the messages they complete with next(); or
+   * pass `sink`, and each is handed to it (then the result is false if the sink stopped it).
+   * Throws FrameSizeError after a header over the limit.
    */
-  filled(n: number, sink: MessageSink): boolean {
+  filled(n: number, sink?: MessageSink): boolean {
     if (n < 0 || n > this.room) throw new RangeError(`filled(${n}): there is room for ${this.room} bytes`);
-    switch (this.#state) {
-      case FRAMES:
-        this.#tail += n;
-        return this.#frames(sink);
-      case BODY: {
-        this.#filled += n;
-        const body = this.#body!;
-        if (this.#filled === this.#length) {
-          this.#body = null;
-          this.#state = FRAMES; // before the sink runs: the decoder is consistent whatever it does
-          return sink(body, 0, body.length, true);
-        }
+    if (this.#state === FRAMES) this.#tail += n;
+    else if (this.#state === BODY) this.#filled += n;
+    else throw new FrameSizeError(this.#length, this.maxMessageSize);
+    if (sink === undefined) return true;
+    while (this.next()) if (!sink(this.message, this.start, this.end, this.own)) return false;
+    return true;
+  }
+
+  /**
+   * The next complete message: true, and it is in message[start, end) (see `own`); false when the
+   * bytes so far complete none. Throws FrameSizeError on a header over the limit, and RangeError
+   * when a buffer for a large payload cannot be allocated.
+   */
+  next(): boolean {
+    this.message = this.#rx; // a large payload handed over before is not held here any longer
+    if (this.#state === BODY) {
+      const body = this.#body!;
+      if (this.#filled < this.#length) {
         if (this.#filled === body.length) this.#grow();
-        return true;
+        return false;
       }
-      default:
-        throw new FrameSizeError(this.#length, this.maxMessageSize);
+      this.#body = null;
+      this.#state = FRAMES;
+      return this.#found(body, 0, body.length, true);
     }
+    if (this.#state === FAILED) return false;
+    const rx = this.#rx;
+    const head = this.#head;
+    const available = this.#tail - head;
+    if (available === 0) {
+      this.#head = this.#tail = 0;
+      return false;
+    }
+    const long = rx[head] === LONG_MARK;
+    const header = long ? HEADER_MAX : 1;
+    if (available < header) return this.#keep();
+    const n = long ? ((rx[head + 1]! * 256 + rx[head + 2]!) * 256 + rx[head + 3]!) * 256 + rx[head + 4]! : rx[head]!;
+    if (n > this.maxMessageSize || n > INT_MAX) {
+      this.#state = FAILED;
+      this.#length = n;
+      throw new FrameSizeError(n, this.maxMessageSize);
+    }
+    if (available >= header + n) {
+      const start = head + header;
+      this.#head = start + n;
+      return this.#found(rx, start, start + n, false);
+    }
+    if (header + n <= rx.length) return this.#keep();
+    this.#collect(n, head + header);
+    return false;
   }
 
   /** Copies bytes[start, end) in and decodes them (for callers that already hold the bytes). */
@@ -139,40 +180,18 @@ export class FrameDecoder {
     this.#body = null;
     this.#filled = 0;
     this.#length = 0;
+    this.message = this.#rx;
   }
 
-  // Decodes the messages in #rx[#head, #tail).
-  #frames(sink: MessageSink): boolean {
-    const rx = this.#rx;
-    for (;;) {
-      const head = this.#head;
-      const available = this.#tail - head;
-      if (available === 0) {
-        this.#head = this.#tail = 0;
-        return true;
-      }
-      const long = rx[head] === LONG_MARK;
-      const header = long ? HEADER_MAX : 1;
-      if (available < header) return this.#keep();
-      const n = long ? ((rx[head + 1]! * 256 + rx[head + 2]!) * 256 + rx[head + 3]!) * 256 + rx[head + 4]! : rx[head]!;
-      if (n > this.maxMessageSize || n > INT_MAX) {
-        this.#state = FAILED;
-        this.#length = n;
-        throw new FrameSizeError(n, this.maxMessageSize);
-      }
-      if (available >= header + n) {
-        const start = head + header;
-        this.#head = start + n; // before the sink runs
-        if (!sink(rx, start, start + n, false)) return false;
-        continue;
-      }
-      if (header + n <= rx.length) return this.#keep();
-      this.#collect(n, head + header);
-      return true;
-    }
+  #found(message: Uint8Array, start: number, end: number, own: boolean): boolean {
+    this.message = message;
+    this.start = start;
+    this.end = end;
+    this.own = own;
+    return true;
   }
 
-  // The unfinished message at #head fits the receive buffer: move it to its start.
+  // The unfinished message at #head fits the receive buffer: move it to its start. No message yet.
   #keep(): boolean {
     const head = this.#head;
     if (head > 0) {
@@ -183,7 +202,7 @@ export class FrameDecoder {
       this.#tail = tail - head;
       this.#head = 0;
     }
-    return true;
+    return false;
   }
 
   // A payload of n bytes, larger than the receive buffer, begins at #rx[from].

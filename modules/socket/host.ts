@@ -2,6 +2,8 @@
 // the ECMA-419 TCP and Listener classes, timers, a clock, UTF-8, name resolution and a console.
 // Each hosts/<name>/ binding builds one Host and exports the public classes bound to it.
 
+import type { TextCodec } from "./codec.js";
+
 /** Bytes as ECMA-419 IO accepts them. */
 export type BufferLike = ArrayBuffer | ArrayBufferView;
 
@@ -26,6 +28,8 @@ export interface TCPOptions {
   nodelay?: boolean; // Moddable spells it in lower case
   noDelay?: boolean; // ECMA-419 spells it in camel case: pass both
   keepalive?: boolean; // honoured by the Node host; Moddable ignores it
+  /** ECMA-419: kept as the instance's `target` (the connection finds itself through it). */
+  target?: unknown;
   onReadable?: (this: TCPSocket, count: number) => void;
   onWritable?: (this: TCPSocket, count: number) => void;
   /** Failed connect, reset or remote close. Moddable passes no argument; a host may pass the reason. */
@@ -84,10 +88,8 @@ export interface Host {
   now(): number;
   /** Resolves a host name to an IPv4 literal; calls back asynchronously, once. */
   resolve(name: string, callback: (address: string | undefined, reason?: string) => void): void;
-  /** UTF-8 of `text` into `dest` (large enough: 3 bytes per UTF-16 unit); returns the bytes written. */
-  encodeUTF8Into(text: string, dest: Uint8Array): number;
-  /** Decodes complete UTF-8 (invalid sequences become U+FFFD). */
-  decodeUTF8(bytes: Uint8Array): string;
+  /** A UTF-8 codec for one connection. */
+  textCodec(): TextCodec;
   /** Where an "error" nobody listens to goes (console / trace), instead of a throw. */
   report(message: string): void;
   readonly defaults: HostDefaults;

@@ -28,10 +28,11 @@ export class SendQueue {
   #ringTail = 0; // end of the newest
   #wrapped = false; // the newest ring bytes lie before the oldest
   #ringUsed = 0; // ranges waiting in the ring
-  // the circular list of waiting ranges
-  #buffers: Uint8Array[];
-  #starts: Int32Array;
-  #ends: Int32Array;
+  // the circular list of waiting ranges: start and end of slot i at 2i and 2i + 1; a range is in
+  // the ring unless #own (made with the first message that has a buffer of its own) names its buffer
+  #slots: number;
+  #ranges: Int32Array;
+  #own: (Uint8Array | null)[] | null = null;
   #first = 0;
   #count = 0;
   #bytes = 0; // bytes waiting: bufferedAmount
@@ -46,10 +47,8 @@ export class SendQueue {
     this.maxBytes = maxBytes;
     this.#ring = new Uint8Array(HEADER_MAX + capacity + UTF8_SLACK);
     this.#staged = this.#ring;
-    const slots = maxMessages > 0 && maxMessages < 64 ? maxMessages : 8;
-    this.#buffers = new Array<Uint8Array>(slots).fill(this.#ring);
-    this.#starts = new Int32Array(slots);
-    this.#ends = new Int32Array(slots);
+    this.#slots = maxMessages > 0 && maxMessages < 64 ? maxMessages : 8;
+    this.#ranges = new Int32Array(2 * this.#slots);
   }
 
   /** Bytes waiting to be written. */
@@ -68,44 +67,53 @@ export class SendQueue {
    * cannot (see canWait). The result is the staged range: see staged().
    */
   stage(encoder: Encoder, value: unknown, framed: boolean): number {
-    const known = encoder.measure(value);
+    let known = encoder.measure(value); // the payload's length, or -1 for a text (known once encoded)
     const ring = this.#ring;
-    // The free part of the ring: all of it; or what lies between the newest and the oldest bytes;
-    // or, before it wraps, the part after the newest bytes and, failing that, the part before the oldest.
+    // Where to encode: the free part of the ring (all of it; or what lies between the newest and
+    // the oldest bytes; or, before it wraps, the part after the newest bytes and, failing that,
+    // the part before the oldest); failing that, a buffer of its own. One loop, no helper: this
+    // runs inside a "data" listener that answers, on a device's small stack.
+    let buffer = ring;
     let at = 0;
     let end = ring.length;
+    let front = false; // tried the part before the oldest bytes
     if (this.#ringUsed > 0) {
       at = this.#ringTail;
       end = this.#wrapped ? this.#ringHead : ring.length;
     }
-    let n = this.#encode(encoder, ring, at, end, known, framed);
-    if (n < 0 && this.#ringUsed > 0 && !this.#wrapped && this.#ringHead > 0) {
-      at = 0;
-      end = this.#ringHead;
-      n = this.#encode(encoder, ring, at, end, encoder.exact ? encoder.needed : -1, framed);
-    }
-    if (n < 0) { // too large for the free part of the ring: a buffer of its own
-      at = 0;
-      for (;;) { // twice at most: a text's first size is a lower bound, its second exact
-        const exact = encoder.exact;
-        const least = (framed ? headerLength(encoder.needed) : 0) + encoder.needed; // ≤ what it takes
-        if (this.#count > 0 && !this.canWait(least)) throw this.refusal(least);
-        const own = new Uint8Array(least + (framed && !exact ? HEADER_MAX - 1 : 0) + UTF8_SLACK);
-        n = this.#encode(encoder, own, 0, own.length, exact ? encoder.needed : -1, framed);
-        this.#staged = own;
-        if (n >= 0) break;
+    for (;;) {
+      const header = framed ? (known < 0 ? HEADER_MAX : headerLength(known)) : 0;
+      let n = encoder.write(buffer, at + header, end); // -1 (and `needed` set) also when not even the header fits
+      if (n >= 0) {
+        if (framed) {
+          if (header > headerLength(n)) buffer.copyWithin(at + 1, at + HEADER_MAX, at + HEADER_MAX + n); // a text that takes the short header
+          n += writeHeader(buffer, at, n);
+        }
+        this.#staged = buffer;
+        this.#stagedStart = at;
+        this.#stagedEnd = at + n;
+        return n;
       }
-    } else {
-      this.#staged = ring;
+      known = encoder.exact ? encoder.needed : -1;
+      if (buffer === ring && !front && this.#ringUsed > 0 && !this.#wrapped && this.#ringHead > 0) {
+        front = true;
+        at = 0;
+        end = this.#ringHead;
+        continue;
+      }
+      // Too large for the free part of the ring: a buffer of its own (twice at most: a text's
+      // first size is a lower bound, its second exact).
+      const least = (framed ? headerLength(encoder.needed) : 0) + encoder.needed; // ≤ what it takes
+      if (this.#count > 0 && !this.canWait(least)) throw this.refusal(least);
+      buffer = new Uint8Array(least + (framed && !encoder.exact ? HEADER_MAX - 1 : 0) + UTF8_SLACK);
+      at = 0;
+      end = buffer.length;
     }
-    this.#stagedStart = at;
-    this.#stagedEnd = at + n;
-    return n;
   }
 
-  /** A view of the staged message from byte `from` of it on (what to write). */
-  staged(from: number): Uint8Array {
-    return this.#viewOf(this.#staged, this.#stagedStart + from, this.#stagedEnd);
+  /** A view of the staged message from byte `from` of it on, all of it or `n` bytes (what to write). */
+  staged(from: number, n: number = this.#stagedEnd - this.#stagedStart - from): Uint8Array {
+    return this.#viewOf(this.#staged, this.#stagedStart + from, this.#stagedStart + from + n);
   }
 
   /** Whether `n` more bytes in one more message stay within the bounds. */
@@ -126,11 +134,11 @@ export class SendQueue {
       this.#ringTail = end;
       this.#ringUsed++;
     }
-    if (this.#count === this.#starts.length) this.#growSlots();
-    const slot = (this.#first + this.#count) % this.#starts.length;
-    this.#buffers[slot] = buffer;
-    this.#starts[slot] = start;
-    this.#ends[slot] = end;
+    if (this.#count === this.#slots) this.#growSlots();
+    const slot = (this.#first + this.#count) % this.#slots;
+    if (buffer !== this.#ring) (this.#own ??= new Array<Uint8Array | null>(this.#slots).fill(null))[slot] = buffer;
+    this.#ranges[2 * slot] = start;
+    this.#ranges[2 * slot + 1] = end;
     this.#count++;
     this.#bytes += end - start;
   }
@@ -141,15 +149,15 @@ export class SendQueue {
    */
   writable(max: number): Uint8Array | null {
     if (this.#count === 0 || max <= 0) return null;
-    const slots = this.#starts.length;
+    const ranges = this.#ranges;
     let slot = this.#first;
-    const buffer = this.#buffers[slot]!;
-    const start = this.#starts[slot]!;
-    let end = this.#ends[slot]!;
+    const buffer = this.#bufferOf(slot);
+    const start = ranges[2 * slot]!;
+    let end = ranges[2 * slot + 1]!;
     for (let i = 1; i < this.#count && end - start < max; i++) {
-      slot = (slot + 1) % slots;
-      if (this.#buffers[slot] !== buffer || this.#starts[slot] !== end) break;
-      end = this.#ends[slot]!;
+      slot = (slot + 1) % this.#slots;
+      if (this.#bufferOf(slot) !== buffer || ranges[2 * slot] !== end) break;
+      end = ranges[2 * slot + 1]!;
     }
     return this.#viewOf(buffer, start, Math.min(end, start + max));
   }
@@ -157,19 +165,20 @@ export class SendQueue {
   /** `n` bytes from the front were written: drops what is done. */
   consume(n: number): void {
     this.#bytes -= n;
-    const slots = this.#starts.length;
+    const ranges = this.#ranges;
     while (n > 0) {
       const slot = this.#first;
-      const left = this.#ends[slot]! - this.#starts[slot]!;
+      const left = ranges[2 * slot + 1]! - ranges[2 * slot]!;
+      const own = this.#own === null ? null : this.#own[slot]!;
       if (n < left) {
-        this.#starts[slot] = this.#starts[slot]! + n;
-        if (this.#buffers[slot] === this.#ring) this.#ringHead = this.#starts[slot]!;
+        ranges[2 * slot] += n;
+        if (own === null) this.#ringHead = ranges[2 * slot]!;
         return;
       }
       n -= left;
-      const inRing = this.#buffers[slot] === this.#ring;
-      this.#buffers[slot] = this.#ring; // drop the reference to a buffer of its own
-      this.#first = (slot + 1) % slots;
+      const inRing = own === null;
+      if (!inRing) this.#own![slot] = null; // drop the reference to a buffer of its own
+      this.#first = (slot + 1) % this.#slots;
       this.#count--;
       if (inRing) this.#ringDone();
     }
@@ -177,22 +186,12 @@ export class SendQueue {
 
   /** Drops everything waiting. */
   clear(): void {
-    this.#buffers.fill(this.#ring);
+    this.#own?.fill(null);
     this.#first = this.#count = this.#bytes = 0;
     this.#ringUsed = this.#ringHead = this.#ringTail = 0;
     this.#wrapped = false;
     this.#staged = this.#ring;
     this.#view = null;
-  }
-
-  // Encodes at buffer[at, end) behind a header's room when framed; returns the bytes taken, or -1.
-  #encode(encoder: Encoder, buffer: Uint8Array, at: number, end: number, known: number, framed: boolean): number {
-    if (!framed) return encoder.write(buffer, at, end);
-    const header = known < 0 ? HEADER_MAX : headerLength(known); // a text's length is known once encoded
-    const n = encoder.write(buffer, at + header, end); // -1 (and `needed` set) also when not even the header fits
-    if (n < 0) return -1;
-    if (header > headerLength(n)) buffer.copyWithin(at + 1, at + HEADER_MAX, at + HEADER_MAX + n); // a text that takes the short header
-    return writeHeader(buffer, at, n) + n;
   }
 
   // A range of the ring is done: the oldest ring bytes now start at the next ring range.
@@ -202,10 +201,9 @@ export class SendQueue {
       this.#wrapped = false;
       return;
     }
-    const slots = this.#starts.length;
-    for (let i = 0, slot = this.#first; i < this.#count; i++, slot = (slot + 1) % slots) {
-      if (this.#buffers[slot] !== this.#ring) continue;
-      const start = this.#starts[slot]!;
+    for (let i = 0, slot = this.#first; i < this.#count; i++, slot = (slot + 1) % this.#slots) {
+      if (this.#bufferOf(slot) !== this.#ring) continue;
+      const start = this.#ranges[2 * slot]!;
       if (start < this.#ringHead) this.#wrapped = false; // the oldest bytes are now those at the front
       this.#ringHead = start;
       return;
@@ -213,20 +211,23 @@ export class SendQueue {
   }
 
   #growSlots(): void {
-    const slots = this.#starts.length;
-    const buffers = new Array<Uint8Array>(slots * 2).fill(this.#ring);
-    const starts = new Int32Array(slots * 2);
-    const ends = new Int32Array(slots * 2);
+    const slots = this.#slots;
+    const ranges = new Int32Array(4 * slots);
+    const own = this.#own === null ? null : new Array<Uint8Array | null>(2 * slots).fill(null);
     for (let i = 0; i < this.#count; i++) {
       const slot = (this.#first + i) % slots;
-      buffers[i] = this.#buffers[slot]!;
-      starts[i] = this.#starts[slot]!;
-      ends[i] = this.#ends[slot]!;
+      ranges[2 * i] = this.#ranges[2 * slot]!;
+      ranges[2 * i + 1] = this.#ranges[2 * slot + 1]!;
+      if (own !== null) own[i] = this.#own![slot]!;
     }
-    this.#buffers = buffers;
-    this.#starts = starts;
-    this.#ends = ends;
+    this.#ranges = ranges;
+    this.#own = own;
+    this.#slots = 2 * slots;
     this.#first = 0;
+  }
+
+  #bufferOf(slot: number): Uint8Array {
+    return this.#own === null ? this.#ring : this.#own[slot] ?? this.#ring;
   }
 
   /** The error for a message of `n` bytes that cannot wait, naming the bound it would pass. */

@@ -2,9 +2,9 @@
 // supportedSendTypes(). The classes take their Host as the first constructor argument; bind.ts
 // makes the classes a host binding exports, with the host filled in.
 
-import { Connection, type ConnectionSettings } from "./connection.js";
+import { Connection, reportThrow, secureTransport, type ConnectionSettings } from "./connection.js";
 import { EventEmitter } from "./emitter.js";
-import type { Host, ListenerSocket, SecureSettings, SecureTransport, TCPConstructor, TCPSocket } from "./host.js";
+import type { Host, ListenerSocket, TCPConstructor, TCPSocket } from "./host.js";
 import { checkPort, clientOptions, serverOptions, type ClientOptions, type ServerOptions } from "./options.js";
 import { TYPE_NAMES } from "./types.js";
 
@@ -20,143 +20,78 @@ export function supportedSendTypes(): string[] {
   return TYPE_NAMES.slice();
 }
 
-/** The host's TLS classes for these settings, or the reason there are none. */
-function secureTransport(host: Host, settings: SecureSettings): SecureTransport | string {
-  if (!host.secure) return `TLS (sslTls) is not supported on the ${host.name} host`;
-  try {
-    return host.secure(settings);
-  } catch (e) {
-    return `TLS (sslTls): ${(e as Error).message}`;
-  }
-}
-
-// What every connection-backed class reports through its host.
-function reportThrow(host: Host, who: string, event: string, error: unknown): void {
-  host.report(`${who}: a "${event}" listener threw: ${error instanceof Error && error.stack ? error.stack : String(error)}`);
-}
-
 /** A TCP client. Add listeners, then open(). Events: "open", "data", "drain", "close", "error". */
-export class SocketClient extends EventEmitter {
+export class SocketClient extends Connection {
   readonly port: number;
   readonly host: string;
   readonly options: Readonly<ClientOptions>;
-  #platform: Host;
-  #conn: Connection;
 
   constructor(platform: Host, port: number = 4000, host: string = "localhost", options: Partial<ClientOptions> = {}) {
-    super();
-    this.port = checkPort("SocketClient", port);
+    checkPort("SocketClient", port);
     if (typeof host !== "string") throw new TypeError(`SocketClient: host must be a string, got ${typeof host}`);
     if (host === "") throw new RangeError('SocketClient: host must be a non-empty string, got ""');
-    this.host = host;
-    this.options = Object.freeze(clientOptions(platform.defaults, options));
-    if (!this.options.sslTls && this.options.tcp === undefined && platform.TCP === undefined)
+    const settings = Object.freeze(clientOptions(platform.defaults, options));
+    if (!settings.sslTls && settings.tcp === undefined && platform.TCP === undefined)
       throw new TypeError(`SocketClient: the ${platform.name} host has no TCP: pass a TCP class as the option "tcp"`);
-    this.#platform = platform;
-    this.#conn = new Connection(platform, this.options, this, () => this.removeAllListeners());
+    super(platform, settings);
+    this.port = port;
+    this.host = host;
+    this.options = settings;
   }
 
   /** Connects (after listeners are added). Retries per reconnectAttempts / reconnectInterval. */
   open(): void {
-    const conn = this.#conn;
-    if (conn.started) {
-      conn.deferError(conn.closed
+    if (this.started) {
+      this.deferError(this.closed
         ? "SocketClient.open(): this client was closed; make a new SocketClient to connect again"
         : "SocketClient.open(): already opened", "EUSAGE");
       return;
     }
-    if (this.options.sslTls) {
-      const o = this.options;
-      const tls = secureTransport(this.#platform, {
+    const o = this.options;
+    if (o.sslTls) {
+      const tls = this.secure({
         role: "client", serverName: this.host, trustAll: o.trustAll, trustedCACertPath: o.trustedCACertPath,
         pfxKeyCertPath: o.pfxKeyCertPath, pfxKeyCertPassword: o.pfxKeyCertPassword, clientAuth: "none",
       });
       if (typeof tls === "string") {
-        conn.giveUp(tls, "ETLS"); // as a failed connect: "error", no "close"
+        this.giveUp(tls, "ETLS"); // as a failed connect: "error", no "close"
         return;
       }
-      conn.useTransport(tls.TCP);
     }
-    conn.open(this.host, this.port);
+    this.connect(this.host, this.port);
   }
 
-  /** Returns whether the message was written or queued; if not, an "error" follows. */
-  send(data: unknown): boolean {
-    return this.#conn.send(data);
-  }
-
-  /** Flushes what is queued, closes, emits "close" once, then removes every listener. */
-  close(): void {
-    this.#conn.close();
-  }
-
-  /** Bytes of sent data not yet written to the network. */
-  get bufferedAmount(): number {
-    return this.#conn.bufferedAmount;
-  }
-
-  /** close() was called or the connection ended: send() refuses from now on. */
-  get closed(): boolean {
-    return this.#conn.closed;
-  }
-
-  protected override unhandledError(error: unknown): void {
-    this.#platform.report(`SocketClient ${this.host}:${this.port} error: ${String(error)}`);
-  }
-
-  protected override listenerFailed(event: string, error: unknown): void {
-    reportThrow(this.#platform, `SocketClient ${this.host}:${this.port}`, event, error);
+  protected override label(): string {
+    return `SocketClient ${this.host}:${this.port}`;
   }
 }
 
 /** One accepted connection, made by a SocketServer. Events: "data", "drain", "close", "error". */
-export class Socket extends EventEmitter {
-  #platform: Host;
-  #conn: Connection;
+export class Socket extends Connection {
+  #onClosed: (socket: Socket) => void;
 
   /** @internal Made by SocketServer. */
   constructor(platform: Host, settings: ConnectionSettings, from: TCPSocket, TCP: TCPConstructor | undefined, onClosed: (socket: Socket) => void) {
-    super();
-    this.#platform = platform;
-    this.#conn = new Connection(platform, settings, this, () => {
-      onClosed(this);
-      this.removeAllListeners();
-    });
-    this.#conn.adopt(from, TCP);
-  }
-
-  /** Returns whether the message was written or queued; if not, an "error" follows. */
-  send(data: unknown): boolean {
-    return this.#conn.send(data);
-  }
-
-  /** Flushes what is queued, closes, emits "close" once, then removes every listener. */
-  close(): void {
-    this.#conn.close();
+    super(platform, settings);
+    this.#onClosed = onClosed;
+    this.adopt(from, TCP);
   }
 
   remoteHost(): string {
-    return this.#conn.remoteAddress ?? "";
+    return this.peerAddress ?? "";
   }
 
   remotePort(): number {
-    return this.#conn.remotePort ?? 0;
+    return this.peerPort ?? 0;
   }
 
-  get bufferedAmount(): number {
-    return this.#conn.bufferedAmount;
+  protected override afterClose(): void {
+    this.#onClosed(this);
+    super.afterClose();
   }
 
-  get closed(): boolean {
-    return this.#conn.closed;
-  }
-
-  protected override unhandledError(error: unknown): void {
-    this.#platform.report(`Socket ${this.remoteHost()}:${this.remotePort()} error: ${String(error)}`);
-  }
-
-  protected override listenerFailed(event: string, error: unknown): void {
-    reportThrow(this.#platform, `Socket ${this.remoteHost()}:${this.remotePort()}`, event, error);
+  protected override label(): string {
+    return `Socket ${this.remoteHost()}:${this.remotePort()}`;
   }
 }
 

@@ -1,21 +1,5 @@
-// UTF-8 helpers the host's TextEncoder/TextDecoder do not give: exact encoded length before
-// encoding, and where a chunk ends in the middle of a sequence (docs/protocol.md, "Raw mode").
-
-/** Bytes `text` takes in UTF-8; a lone surrogate counts 3 (it is encoded as U+FFFD). */
-export function utf8Length(text: string): number {
-  let n = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) { n += 1; continue; }
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      const d = text.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) { n += 2; i++; continue; } // a pair: 2 units, 4 bytes
-    }
-    n += 2;
-  }
-  return n;
-}
+// UTF-8 helpers the host's TextEncoder/TextDecoder do not give: how many characters an encoded
+// prefix stands for, and where a chunk ends in the middle of a sequence (docs/protocol.md, "Raw mode").
 
 /** UTF-16 units that the whole UTF-8 sequences in bytes[start, end) stand for: 2 for a 4-byte one, else 1. */
 export function utf16Units(bytes: Uint8Array, start: number, end: number): number {

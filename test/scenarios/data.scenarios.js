@@ -114,7 +114,42 @@ function splitScenario(name, chunking) {
   };
 }
 
+// Received text: ASCII (with NUL), non-ASCII, and bytes that are not UTF-8 (a lone continuation,
+// 0xFF, a 5-byte form) each decode as a WHATWG TextDecoder does (U+FFFD for
+// what is invalid): the result is compared between the hosts, whose UTF-8 decoders differ. (Not
+// here: an overlong form, an encoded surrogate, a sequence cut short by the end of the message,
+// for which Moddable's TextDecoder writes another count of U+FFFD than WHATWG's; see docs/protocol.md.)
+function decodingScenario() {
+  const payloads = [
+    [0x61, 0x00, 0x62], [0x68, 0xc3, 0xa9], [0xf0, 0x9d, 0x84, 0x9e], [0x80], [0x61, 0xff, 0x62], [0xef, 0xbb, 0xbf, 0x41], [0xf8, 0x88, 0x80, 0x80, 0x80], [],
+  ];
+  return {
+    name: "strings: ASCII, NUL, non-ASCII and invalid UTF-8 decode as a TextDecoder does",
+    run(env) {
+      const got = [];
+      const server = startServer(env, { rawBytes: false, receiveType: "string" }, (socket) => {
+        socket.on("data", (text) => {
+          got.push(Array.from(text, (c) => c.codePointAt(0).toString(16)).join(" "));
+          if (got.length === payloads.length) {
+            env.eq(got[0], "61 0 62", "ASCII with a NUL, as it is");
+            env.eq(got[3], "fffd", "a lone continuation byte");
+            server.stop();
+            env.done({ decoded: got });
+          }
+        });
+        socket.on("error", (m) => env.fail(`socket error ${m}`));
+      }, (_s, port) => {
+        env.net.connect(port, (peer) => {
+          peer.write(concat(payloads.map((p) => frame(new Uint8Array(p)))));
+          peer.end();
+        });
+      });
+    },
+  };
+}
+
 export const scenarios = [
+  decodingScenario(),
   typesScenario(false),
   typesScenario(true),
   splitScenario("framing: split at every byte boundary", "byte"),
