@@ -19,6 +19,7 @@
 //   RP2040_BOOTROM     the RP2040 B1 boot ROM as rp2040js's demo/bootrom.ts (a list of 32-bit words)
 //   DEVICE_CLEAN=1     rebuild from scratch (by default builds are incremental, in $TMPDIR)
 //   DEVICE_ONLY=name   run only the apps whose name contains this
+//   DEVICE_LOG=dir     write every line each run printed to dir/<app>.log (MARK lines with their cycle count)
 
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -239,6 +240,12 @@ function emulate(image, { maxCycles, maxWallMs, maxDeviceMs }) {
     else if (Date.now() - started > maxWallMs) finished = `timeout: ${maxWallMs / 1000} s of wall time`;
   }
   if (rest) lines.push(rest);
+  if (env.DEVICE_LOG) {
+    mkdirSync(env.DEVICE_LOG, { recursive: true });
+    let file = join(env.DEVICE_LOG, `${image.slice(out.length + 1).split("/")[0]}.log`);
+    for (let n = 2; existsSync(file); n++) file = file.replace(/(\.\d+)?\.log$/, `.${n}.log`);
+    writeFileSync(file, lines.map((l) => (/^MARK /.test(l) ? `${l} @${marks.get(l.slice(5).split(" ")[0])}` : l)).join("\n") + "\n");
+  }
   return { lines, marks, complaints, reason: finished, cycles: mcu.core.cycles, deviceMs: clock.nanos / 1e6, ms: Date.now() - started };
 }
 
@@ -337,6 +344,7 @@ async function main() {
         continue;
       }
       const run = emulate(app.uf2, { maxCycles: 8e9, maxWallMs: 600000, maxDeviceMs: 300000 });
+      for (const l of run.lines.filter((l) => l.startsWith("INFO ") || l.startsWith("FIGURE "))) console.log(`  ${name}: ${l}`);
       results.push(verdict(`${name} (pico, loopback)`, run));
       const seen = instruments(run);
       if (instrumented && seen) {
@@ -360,10 +368,24 @@ async function main() {
           const b = run.marks.get(`${label}-end`);
           return a === undefined || b === undefined ? undefined : b - a;
         };
-        for (const [label, count] of [["m16", 1000], ["m1k", 200], ["i1k", 200], ["f16", 1000], ["f1k", 200], ["echo", 1000]]) {
+        const numeric = ["n4", "n16"].flatMap((l) => [[l, 1000], [`${l}s`, 1000], [`${l}r`, 1000], [`f${l}`, 1000]]);
+        const spans = [["m16", 1000], ["m1k", 200], ["i1k", 200], ["f16", 1000], ["f1k", 200], ["echo", 1000], ...numeric,
+          ["d8k", 3], ["d8ks", 20], ["d8kr", 3], ["d8kb", 3], ["d8kbr", 3], ["fd8k", 20]];
+        for (const [label, count] of spans) {
           const cycles = span(label);
           if (cycles !== undefined) values.set(`cycles.${label}`, { value: Math.round(cycles / count), unit: "cycles/message" });
         }
+        // encode + queue: synchronous sends between two marks, less the marks' own frame (e0)
+        const frame = span("e0");
+        for (const [label, count] of [["e4", 99], ["e16", 50], ["e8k", 2]]) {
+          const cycles = span(label);
+          if (cycles !== undefined && frame !== undefined) values.set(`cycles.${label}`, { value: Math.round((cycles - frame) / count), unit: "cycles/send" });
+        }
+        for (const [label, count] of [["a8k", 3], ["a8kp", 3]]) {
+          const cycles = span(label);
+          if (cycles !== undefined && frame !== undefined) values.set(`cycles.${label}`, { value: Math.round((cycles - frame) / count), unit: "cycles/array" });
+        }
+        if (frame !== undefined) values.set("cycles.e0", { value: frame, unit: "cycles" });
       }
     }
     const v = (key) => values.get(key)?.value;
@@ -381,6 +403,23 @@ async function main() {
     line(`  of which the loopback holding the full 1460 B window (91 writes): slots ${kib(v("heap.window.slots"))}, chunks ${kib(v("heap.window.chunks"))}; the queue alone: slots ${kib(v("heap.queue.only.slots"))}, chunks ${kib(v("heap.queue.only.chunks"))}`);
     const ratio = (a, b) => (v(a) && v(b) ? (v(a) / v(b)).toFixed(1) : "?");
     line(`cycles per framed string message, one way: 16 B ${v("cycles.m16")}, 1 KiB ${v("cycles.m1k")}; 1 KiB as image ${v("cycles.i1k")}; echo round trip 16 B ${v("cycles.echo")}`);
+    const shown = (x) => (x === undefined ? "?" : x);
+    line(`allocation per framed int message (an int echo, each message sent and received once), module: slots ${shown(v("alloc.int.module.slots"))} B, chunks ${shown(v("alloc.int.module.chunks"))} B (over ${shown(v("alloc.int.module.n"))} round trips, no GC between); floor: slots ${shown(v("alloc.int.floor.slots"))} B, chunks ${shown(v("alloc.int.floor.chunks"))} B (over ${shown(v("alloc.int.floor.n"))}); the module's own share: slots ${shown(v("alloc.int.share.slots"))} B, chunks ${shown(v("alloc.int.share.chunks"))} B`);
+    line(`GCs per 1000 framed int messages (a 1000-round-trip int echo): module ${shown(v("gc.int.module.per1000"))}, floor ${shown(v("gc.int.floor.per1000"))}`);
+    // the cycle figures, also as FIGURE lines (the app cannot read the cycle counter)
+    const rows = [["n4", "int"], ["n16", "4 ints (16 B)"], ["d8k", "1000 doubles (8000 B)"]];
+    for (const [l, what] of rows) {
+      for (const k of [l, `${l}s`, `${l}r`, `f${l}`]) if (v(`cycles.${k}`) !== undefined) line(`FIGURE cycles.${k} ${v(`cycles.${k}`)} cycles/message`);
+      if (v(`cycles.${l}`) && v(`cycles.f${l}`)) line(`FIGURE cycles.${l}.ratio ${ratio(`cycles.${l}`, `cycles.f${l}`)}`);
+      line(`cycles per framed ${what} message, one way: module ${v(`cycles.${l}`)}, floor ${v(`cycles.f${l}`)}, module ÷ floor ${ratio(`cycles.${l}`, `cycles.f${l}`)}; module sending to a raw reader ${v(`cycles.${l}s`)} (÷ floor ${ratio(`cycles.${l}s`, `cycles.f${l}`)}), raw writer to the module receiving ${v(`cycles.${l}r`)} (÷ floor ${ratio(`cycles.${l}r`, `cycles.f${l}`)})`);
+    }
+    for (const k of ["d8kb", "d8kbr"]) if (v(`cycles.${k}`) !== undefined) line(`FIGURE cycles.${k} ${v(`cycles.${k}`)} cycles/message`);
+    line(`  1000 doubles with receiveBufferSize and sendBufferSize 8192 (a message fits both): module ${v("cycles.d8kb")} (÷ floor ${ratio("cycles.d8kb", "cycles.fd8k")}), raw writer to the module receiving ${v("cycles.d8kbr")} (÷ floor ${ratio("cycles.d8kbr", "cycles.fd8k")})`);
+    for (const k of ["a8k", "a8kp"]) if (v(`cycles.${k}`) !== undefined) line(`FIGURE cycles.${k} ${v(`cycles.${k}`)} cycles/array`);
+    line(`  XS alone, 1000 doubles read from a DataView into an Array: a new one each time (as the decoder makes it) ${v("cycles.a8k")}, one made once ${v("cycles.a8kp")} cycles`);
+    for (const k of ["e4", "e16", "e8k"]) if (v(`cycles.${k}`) !== undefined) line(`FIGURE cycles.${k} ${v(`cycles.${k}`)} cycles/send`);
+    if (v("cycles.e0") !== undefined) line(`FIGURE cycles.e0 ${v("cycles.e0")} cycles`);
+    line(`encode + queue alone (send() into a full window, the peer not reading; less the marks' frame, ${v("cycles.e0")} cycles): int ${v("cycles.e4")}, 4 ints ${v("cycles.e16")}, 1000 doubles ${v("cycles.e8k")} cycles per send`);
     line(`floor (raw ECMA-419 on the same loopback): 16 B ${v("cycles.f16")}, 1 KiB ${v("cycles.f1k")}; module ÷ floor: 16 B ${ratio("cycles.m16", "cycles.f16")}, 1 KiB ${ratio("cycles.m1k", "cycles.f1k")} (as image ${ratio("cycles.i1k", "cycles.f1k")})`);
   }
 
