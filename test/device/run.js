@@ -19,6 +19,7 @@
 //   RP2040_BOOTROM     the RP2040 B1 boot ROM as rp2040js's demo/bootrom.ts (a list of 32-bit words)
 //   DEVICE_CLEAN=1     rebuild from scratch (by default builds are incremental, in $TMPDIR)
 //   DEVICE_ONLY=name   run only the apps whose name contains this
+//   DEVICE_PROFILE=1   sample the program counter; print where each MARK-delimited section spent it
 //   DEVICE_LOG=dir     write every line each run printed to dir/<app>.log (MARK lines with their cycle count)
 
 import { spawnSync } from "node:child_process";
@@ -197,6 +198,11 @@ function emulate(image, { maxCycles, maxWallMs, maxDeviceMs }) {
   };
   const lines = [];
   const marks = new Map();
+  // DEVICE_PROFILE=1: the program counter every 499 instructions, per section between MARK lines
+  // (a "<name>-start" mark opens section <name>), mapped to the image's symbols at the end.
+  const profile = env.DEVICE_PROFILE === "1" ? new Map() : null;
+  let section = "other";
+  let tick = 0;
   let rest = "";
   let finished = null;
   const decoder = new TextDecoder();
@@ -208,7 +214,10 @@ function emulate(image, { maxCycles, maxWallMs, maxDeviceMs }) {
       const line = raw.replace(/\r$/, "");
       lines.push(line);
       const mark = /^MARK (\S+)/.exec(line);
-      if (mark) marks.set(mark[1], mcu.core.cycles);
+      if (mark) {
+        marks.set(mark[1], mcu.core.cycles);
+        section = mark[1].endsWith("-start") ? mark[1].slice(0, -6) : "other";
+      }
       if (/^DONE \d+/.test(line)) finished ??= "done";
       if (/XS abort|abort\b.*\bXS\b|^# Break|panic/i.test(line)) finished ??= `abort: ${line}`;
     }
@@ -231,6 +240,11 @@ function emulate(image, { maxCycles, maxWallMs, maxDeviceMs }) {
         else if (++idle > 1000) finished = "hang: waiting for an interrupt with no timer armed";
       } else {
         idle = 0;
+        if (profile !== null && ++tick === 499) {
+          tick = 0;
+          const counts = profile.get(section) ?? profile.set(section, new Map()).get(section);
+          counts.set(mcu.core.PC, (counts.get(mcu.core.PC) ?? 0) + 1);
+        }
         clock.tick(mcu.core.executeInstruction() * nanosPerCycle);
       }
     }
@@ -246,7 +260,39 @@ function emulate(image, { maxCycles, maxWallMs, maxDeviceMs }) {
     for (let n = 2; existsSync(file); n++) file = file.replace(/(\.\d+)?\.log$/, `.${n}.log`);
     writeFileSync(file, lines.map((l) => (/^MARK /.test(l) ? `${l} @${marks.get(l.slice(5).split(" ")[0])}` : l)).join("\n") + "\n");
   }
+  if (profile !== null) printProfile(image.replace(/\.uf2$/, ".elf"), profile);
   return { lines, marks, complaints, reason: finished, cycles: mcu.core.cycles, deviceMs: clock.nanos / 1e6, ms: Date.now() - started };
+}
+
+// Where the samples of each section fell: the 12 functions of the image with the most.
+function printProfile(elf, profile) {
+  const nm = spawnSync(join(env.PICO_GCC_ROOT, "bin", "arm-none-eabi-nm"), ["-n", elf], { encoding: "utf8" });
+  const symbols = [];
+  for (const line of nm.stdout.split("\n")) {
+    const m = /^([0-9a-f]+) [tTwW] (\S+)/.exec(line);
+    if (m) symbols.push([parseInt(m[1], 16), m[2]]);
+  }
+  const nameOf = (pc) => {
+    let lo = 0;
+    let hi = symbols.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (symbols[mid][0] <= pc) lo = mid;
+      else hi = mid - 1;
+    }
+    return symbols[lo]?.[1] ?? "?";
+  };
+  for (const [name, counts] of profile) {
+    const by = new Map();
+    let total = 0;
+    for (const [pc, n] of counts) {
+      const f = nameOf(pc);
+      by.set(f, (by.get(f) ?? 0) + n);
+      total += n;
+    }
+    const top = [...by].sort((a, b) => b[1] - a[1]).slice(0, 12);
+    console.log(`PROFILE ${name} (${total} samples): ${top.map(([f, n]) => `${f} ${((100 * n) / total).toFixed(1)} %`).join(", ")}`);
+  }
 }
 
 // PASS / FAIL / DONE lines → verdict.
