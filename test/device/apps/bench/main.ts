@@ -424,22 +424,30 @@ function floor(size: number, count: number, label: string) {
         void reader;
       },
     });
-    let started = false;
-    writer = new net.TCP({
-      address: "127.0.0.1",
-      port: listener.port,
-      onWritable(count: number) {
-        writable = count;
-        if (!started) {
-          started = true;
-          mark(`${label}-start`);
-        }
-        pump();
-      },
-      onReadable() {},
-      onError() {},
+    writer = markedWriter(listener.port, label, (count) => {
+      writable = count;
+      pump();
     });
   };
+}
+
+/** A bare loopback TCP to `port` that only writes: MARK `<label>-start` at its first onWritable;
+ * `writable` gets every writable count. */
+function markedWriter(port: number, label: string, writable: (count: number) => void): LoopbackTCP {
+  let started = false;
+  return new net.TCP({
+    address: "127.0.0.1",
+    port,
+    onWritable(count: number) {
+      if (!started) {
+        started = true;
+        mark(`${label}-start`);
+      }
+      writable(count);
+    },
+    onReadable() {},
+    onError() {},
+  });
 }
 
 // ---- numeric messages ----
@@ -566,20 +574,9 @@ function numericOneWay(spec: NumSpec, count: number, label: string, sender: "mod
       for (let j = 1; j < spec.elements; j++) putElement(view, headLength + j * size, spec, element(spec, 0, j));
       let offset = 0; // bytes of the current frame already written
       let writable = 0;
-      let started = false;
-      const writer = new net.TCP({
-        address: "127.0.0.1",
-        port,
-        onWritable(n: number) {
-          writable = n;
-          if (!started) {
-            started = true;
-            mark(`${label}-start`);
-          }
-          kick();
-        },
-        onReadable() {},
-        onError() {},
+      const writer = markedWriter(port, label, (n) => {
+        writable = n;
+        kick();
       });
       closers.push(() => writer.close());
       kick = (): void => {
