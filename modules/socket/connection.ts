@@ -188,15 +188,9 @@ export class Connection extends EventEmitter {
       this.#later("error", queue.refusal(n - direct).message, "EQUEUEFULL");
       return false;
     }
-    if (direct > 0) { // written from here, not through #write(): a frame less on the stack of a "data" listener that answers
-      try {
-        const left = this.#socket!.write(queue.staged(0, direct));
-        this.#writable = typeof left === "number" ? left : this.#writable - direct; // Moddable returns what is left
-      } catch (e) {
-        this.#finish(`Write failed: ${(e as Error).message}`, "EIO");
-        return false;
-      }
-      this.#touch();
+    if (direct > 0) {
+      this.#write(queue.staged(0, direct));
+      if (this.#state !== OPEN) return false; // the write failed and closed us
       if (direct === n) return true;
     }
     queue.keep(direct);
