@@ -7,6 +7,11 @@ import {
 } from "./types.js";
 import { incompleteTail, utf16Units } from "./utf8.js";
 
+// Literals of the per-message paths as constants: on XS each evaluation of a literal allocates
+// (see types.ts).
+const NUMBER = "number";
+const STRING = "string";
+
 /** UTF-8, from the host: one per connection (it may keep a TextEncoder and a TextDecoder). */
 export interface TextCodec {
   /** UTF-8 of `text` into dest[at, end); returns the bytes written (it stops before a character that does not fit). */
@@ -77,8 +82,8 @@ export class Encoder {
     const type = this.type;
     switch (type.kind) {
       case KIND_NUMBER: {
-        if (typeof value === "number") {
-          this.#one[0] = value;
+        if (typeof value === NUMBER) {
+          this.#one[0] = value as number;
           this.#value = this.#one;
           return type.size;
         }
@@ -149,13 +154,13 @@ export class Encoder {
   }
 
   #asText(value: unknown): string {
-    if (typeof value === "string") return value;
-    if (typeof value === "number") return String(value); // its decimal text
+    if (typeof value === STRING) return value as string;
+    if (typeof value === NUMBER) return String(value); // its decimal text
     if (Array.isArray(value)) {
       let text = "";
       for (let i = 0; i < value.length; i++) {
         const part = value[i];
-        if (typeof part === "string" || typeof part === "number") text += part;
+        if (typeof part === STRING || typeof part === NUMBER) text += part as string;
         else throw notConvertible(part, this.type, ` (element ${i} of the array)`);
       }
       return text;
@@ -359,7 +364,7 @@ export class RawDecoder {
     const end = this.#end;
     let i = this.#at;
     if (i === end) return undefined;
-    let prefix = "";
+    let prefix: string | null = null; // (not "": a literal, see NUMBER)
     if (this.#carried > 0) { // finish the character begun in an earlier chunk
       const have = this.#carried;
       const take = Math.min(4 - have, end - i);
@@ -379,8 +384,9 @@ export class RawDecoder {
       for (let k = 0; k < tail; k++) this.#carry[k] = bytes[end - tail + k]!;
       this.#carried = tail;
     }
-    const text = prefix + (end - tail > i ? this.#text.decodeUTF8(bytes, i, end - tail) : "");
-    return text.length > 0 ? text : undefined;
+    const rest = end - tail > i ? this.#text.decodeUTF8(bytes, i, end - tail) : null;
+    const text = prefix === null ? rest : rest === null ? prefix : prefix + rest;
+    return text !== null && text.length > 0 ? text : undefined;
   }
 
   reset(): void {

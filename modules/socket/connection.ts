@@ -30,6 +30,12 @@ const OPEN = 2;
 const CLOSING = 3; // flushing what is queued, then closing
 const CLOSED = 4; // closed, or failed to connect: final
 
+// The literals of the per-message paths, as constants: in a preloaded XS module each evaluation
+// of a string literal allocates (see types.ts).
+const DATA = "data";
+const DRAIN = "drain";
+const NUMBER = "number";
+
 const CLOSE_FLUSH_STALL = 10000; // ms without write progress before a close gives up flushing
 
 /**
@@ -365,7 +371,7 @@ export class Connection extends EventEmitter {
         if (n <= 0) return;
         count -= n;
         while ((value = this.#nextValue()) !== undefined) {
-          this.dispatch("data", value);
+          this.dispatch(DATA, value);
           if (this.#state !== OPEN) return;
         }
       }
@@ -455,7 +461,7 @@ export class Connection extends EventEmitter {
     if (n === 0) return 0;
     try {
       const left = this.#socket!.write(n === bytes.length ? bytes : bytes.subarray(0, n));
-      this.#writable = typeof left === "number" ? left : this.#writable - n; // Moddable returns what is left
+      this.#writable = typeof left === NUMBER ? left as number : this.#writable - n; // Moddable returns what is left
     } catch (e) {
       this.#finish(`Write failed: ${(e as Error).message}`, "EIO");
       return 0;
@@ -480,7 +486,7 @@ export class Connection extends EventEmitter {
       this.#finish(null, "");
     } else if (this.#drainOwed) {
       this.#drainOwed = false;
-      this.dispatch("drain");
+      this.dispatch(DRAIN);
     }
   }
 

@@ -887,6 +887,11 @@ function intEcho(kind: "module" | "floor") {
         else if (moduleAlloc) {
           figure("alloc.int.share.slots", (moduleAlloc.slots - per.slots).toFixed(1), "B/message");
           figure("alloc.int.share.chunks", (moduleAlloc.chunks - per.chunks).toFixed(1), "B/message");
+          // the target: nothing allocated per numeric message beyond what the floor allocates
+          if (moduleAlloc.slots > per.slots || moduleAlloc.chunks > per.chunks) {
+            finish(false, `the module allocated ${moduleAlloc.slots - per.slots} B of slots and ${moduleAlloc.chunks - per.chunks} B of chunks per int message more than the floor`);
+            return;
+          }
         }
         Timer.set(burst, 10);
       });
