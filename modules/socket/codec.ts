@@ -95,15 +95,15 @@ export class Encoder {
         return n * type.size;
       }
       case KIND_STRING:
-        this.#value = this.#asText(value);
+        this.#value = Encoder.#asText(this, value);
         this.#textLength = -1;
         return -1;
       case KIND_JSON:
-        this.#value = this.#asJSON(value);
+        this.#value = Encoder.#asJSON(this, value);
         this.#textLength = -1;
         return -1;
       default: {
-        const bytes = this.#asBytes(value);
+        const bytes = Encoder.#asBytes(this, value);
         this.#value = bytes;
         return bytes.length;
       }
@@ -116,25 +116,25 @@ export class Encoder {
     switch (type.kind) {
       case KIND_NUMBER: {
         const n = (value as ArrayLike<unknown>).length * type.size;
-        if (at + n > end) return this.#tooSmall(n);
+        if (at + n > end) return Encoder.#tooSmall(this, n);
         const bad = writeNumbers(this.#views.of(dest), dest.byteOffset + at, type.code, value as ArrayLike<unknown>);
         if (bad >= 0) throw notConvertible((value as ArrayLike<unknown>)[bad], type, ` (element ${bad} of the array)`);
         return n;
       }
       case KIND_IMAGE: {
         const bytes = value as Uint8Array;
-        if (at + bytes.length > end) return this.#tooSmall(bytes.length);
+        if (at + bytes.length > end) return Encoder.#tooSmall(this, bytes.length);
         dest.set(bytes, at);
         return bytes.length;
       }
       default:
-        return this.#writeText(value as string, dest, at, end);
+        return Encoder.#writeText(this, value as string, dest, at, end);
     }
   }
 
-  #tooSmall(n: number, exact = true): number {
-    this.needed = n;
-    this.exact = exact;
+  static #tooSmall(self: Encoder, n: number, exact = true): number {
+    self.needed = n;
+    self.exact = exact;
     return -1;
   }
 
@@ -142,18 +142,18 @@ export class Encoder {
   // may fit: encode it; it did unless fewer than 4 bytes (one character) were left over and the
   // bytes stand for fewer units than the text has. A text that was not tried says it needs at least
   // as many bytes as it has units (not exact); one that was tried and did not fit is measured.
-  #writeText(text: string, dest: Uint8Array, at: number, end: number): number {
+  static #writeText(self: Encoder, text: string, dest: Uint8Array, at: number, end: number): number {
     const space = end - at; // may be negative: then it does not fit
     const units = text.length; // once: in XS, a string's length is counted over its UTF-8 each time
     if (units <= space) {
-      const n = this.#text.encodeUTF8Into(text, dest, at, end);
+      const n = self.#text.encodeUTF8Into(text, dest, at, end);
       if (units * 3 <= space || space - n >= 4 || utf16Units(dest, at, at + n) === units) return n;
-      if (this.#textLength < 0) this.#textLength = this.#text.utf8Length(text); // not a loop over the text here: indexing a string is O(n) in XS
+      if (self.#textLength < 0) self.#textLength = self.#text.utf8Length(text); // not a loop over the text here: indexing a string is O(n) in XS
     }
-    return this.#textLength >= 0 ? this.#tooSmall(this.#textLength) : this.#tooSmall(units, false);
+    return self.#textLength >= 0 ? Encoder.#tooSmall(self, self.#textLength) : Encoder.#tooSmall(self, units, false);
   }
 
-  #asText(value: unknown): string {
+  static #asText(self: Encoder, value: unknown): string {
     if (typeof value === STRING) return value as string;
     if (typeof value === NUMBER) return String(value); // its decimal text
     if (Array.isArray(value)) {
@@ -161,33 +161,33 @@ export class Encoder {
       for (let i = 0; i < value.length; i++) {
         const part = value[i];
         if (typeof part === STRING || typeof part === NUMBER) text += part as string;
-        else throw notConvertible(part, this.type, ` (element ${i} of the array)`);
+        else throw notConvertible(part, self.type, ` (element ${i} of the array)`);
       }
       return text;
     }
-    throw notConvertible(value, this.type);
+    throw notConvertible(value, self.type);
   }
 
-  #asJSON(value: unknown): string {
+  static #asJSON(self: Encoder, value: unknown): string {
     let text: string | undefined;
     try {
       text = JSON.stringify(value);
     } catch (e) {
-      throw notConvertible(value, this.type, ` (${(e as Error).message})`);
+      throw notConvertible(value, self.type, ` (${(e as Error).message})`);
     }
-    if (text === undefined) throw notConvertible(value, this.type);
+    if (text === undefined) throw notConvertible(value, self.type);
     return text;
   }
 
-  #asBytes(value: unknown): Uint8Array {
+  static #asBytes(self: Encoder, value: unknown): Uint8Array {
     let bytes: Uint8Array;
     if (value instanceof Uint8Array) bytes = value; // as it is: no view made per send
     else if (value instanceof ArrayBuffer) bytes = new Uint8Array(value);
     else if (ArrayBuffer.isView(value)) bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-    else throw notConvertible(value, this.type);
-    const magic = this.type.magic;
+    else throw notConvertible(value, self.type);
+    const magic = self.type.magic;
     if (magic !== null && !magic.some((m) => startsWith(bytes, m)))
-      throw new CodecError("EINVALIDDATA", `Cannot send ${bytes.length} bytes as ${this.type.name}: they do not start with the ${this.type.name} signature`);
+      throw new CodecError("EINVALIDDATA", `Cannot send ${bytes.length} bytes as ${self.type.name}: they do not start with the ${self.type.name} signature`);
     return bytes;
   }
 }
@@ -304,12 +304,12 @@ export class RawDecoder {
     const bytes = this.#bytes;
     if (bytes === null) return undefined;
     switch (this.type.kind) {
-      case KIND_NUMBER: return this.#number(bytes);
+      case KIND_NUMBER: return RawDecoder.#number(this, bytes);
       case KIND_IMAGE: {
         this.#bytes = null;
         return this.#at < this.#end ? copyBytes(bytes, this.#at, this.#end) : undefined;
       }
-      default: return this.#string(bytes);
+      default: return RawDecoder.#string(this, bytes);
     }
   }
 
@@ -322,69 +322,69 @@ export class RawDecoder {
   }
 
   // One element (or, batched, every whole element left) of the chunk; the rest is carried.
-  #number(bytes: Uint8Array): number | number[] | undefined {
-    const { size, code } = this.type;
-    let i = this.#at;
-    const end = this.#end;
+  static #number(self: RawDecoder, bytes: Uint8Array): number | number[] | undefined {
+    const { size, code } = self.type;
+    let i = self.#at;
+    const end = self.#end;
     let first: number | undefined;
-    if (this.#carried > 0) { // complete the element begun in an earlier chunk
-      const take = Math.min(size - this.#carried, end - i);
-      for (let k = 0; k < take; k++) this.#carry[this.#carried + k] = bytes[i + k]!;
-      this.#carried += take;
-      this.#at = i += take;
-      if (this.#carried < size) {
-        this.#bytes = null;
+    if (self.#carried > 0) { // complete the element begun in an earlier chunk
+      const take = Math.min(size - self.#carried, end - i);
+      for (let k = 0; k < take; k++) self.#carry[self.#carried + k] = bytes[i + k]!;
+      self.#carried += take;
+      self.#at = i += take;
+      if (self.#carried < size) {
+        self.#bytes = null;
         return undefined;
       }
-      this.#carried = 0;
-      first = readNumbers(this.#carryView, 0, size, code, this.#one, 0)[0]!;
-      if (!this.batch) return first;
+      self.#carried = 0;
+      first = readNumbers(self.#carryView, 0, size, code, self.#one, 0)[0]!;
+      if (!self.batch) return first;
     }
     const whole = i + Math.floor((end - i) / size) * size;
     let value: number | number[] | undefined = first;
-    if (this.batch) {
+    if (self.batch) {
       const batch: number[] = first === undefined ? [] : [first];
-      if (whole > i) readNumbers(this.#views.of(bytes), bytes.byteOffset + i, bytes.byteOffset + whole, code, batch, batch.length);
+      if (whole > i) readNumbers(self.#views.of(bytes), bytes.byteOffset + i, bytes.byteOffset + whole, code, batch, batch.length);
       value = batch.length > 0 ? batch : undefined;
       i = whole;
     } else if (whole > i) {
       const from = bytes.byteOffset + i;
-      this.#at = i + size;
-      return readNumbers(this.#views.of(bytes), from, from + size, code, this.#one, 0)[0];
+      self.#at = i + size;
+      return readNumbers(self.#views.of(bytes), from, from + size, code, self.#one, 0)[0];
     }
-    for (let k = i; k < end; k++) this.#carry[k - i] = bytes[k]!; // the start of an element: carried
-    this.#carried += end - i;
-    this.#bytes = null;
+    for (let k = i; k < end; k++) self.#carry[k - i] = bytes[k]!; // the start of an element: carried
+    self.#carried += end - i;
+    self.#bytes = null;
     return value;
   }
 
   // All of the chunk at once: its text, with a character cut at either end completed or carried.
-  #string(bytes: Uint8Array): string | undefined {
-    this.#bytes = null;
-    const end = this.#end;
-    let i = this.#at;
+  static #string(self: RawDecoder, bytes: Uint8Array): string | undefined {
+    self.#bytes = null;
+    const end = self.#end;
+    let i = self.#at;
     if (i === end) return undefined;
     let prefix: string | null = null; // (not "": a literal, see NUMBER)
-    if (this.#carried > 0) { // finish the character begun in an earlier chunk
-      const have = this.#carried;
+    if (self.#carried > 0) { // finish the character begun in an earlier chunk
+      const have = self.#carried;
       const take = Math.min(4 - have, end - i);
-      for (let k = 0; k < take; k++) this.#carry[have + k] = bytes[i + k]!;
-      const held = incompleteTail(this.#carry, 0, have + take);
+      for (let k = 0; k < take; k++) self.#carry[have + k] = bytes[i + k]!;
+      const held = incompleteTail(self.#carry, 0, have + take);
       if (held === have + take) { // still incomplete
-        this.#carried = held;
+        self.#carried = held;
         return undefined;
       }
       const used = have + take - held; // bytes of the carry decoded now
-      prefix = this.#text.decodeUTF8(this.#carry, 0, used);
+      prefix = self.#text.decodeUTF8(self.#carry, 0, used);
       i += used - have;
-      this.#carried = 0;
+      self.#carried = 0;
     }
     const tail = incompleteTail(bytes, i, end);
     if (tail > 0) {
-      for (let k = 0; k < tail; k++) this.#carry[k] = bytes[end - tail + k]!;
-      this.#carried = tail;
+      for (let k = 0; k < tail; k++) self.#carry[k] = bytes[end - tail + k]!;
+      self.#carried = tail;
     }
-    const rest = end - tail > i ? this.#text.decodeUTF8(bytes, i, end - tail) : null;
+    const rest = end - tail > i ? self.#text.decodeUTF8(bytes, i, end - tail) : null;
     const text = prefix === null ? rest : rest === null ? prefix : prefix + rest;
     return text !== null && text.length > 0 ? text : undefined;
   }

@@ -159,7 +159,7 @@ export class Connection extends EventEmitter {
     this.#state = CONNECTING;
     this.#name = name;
     this.#port = port;
-    this.#attempt();
+    Connection.#attempt(this);
   }
 
   /** Server side: takes over an accepted socket; open at once. */
@@ -167,15 +167,15 @@ export class Connection extends EventEmitter {
     this.#remoteAddress = from.remoteAddress;
     this.#remotePort = from.remotePort;
     if (this.#settings.tcp === undefined) this.#TCP = TCP ?? (from.constructor as TCPConstructor);
-    this.#socket = this.#newSocket({ from });
+    this.#socket = Connection.#newSocket(this, { from });
     this.#state = OPEN;
-    this.#startIdleTimer();
+    Connection.#startIdleTimer(this);
   }
 
   /** Returns whether the message was written or queued; if not, an "error" follows. */
   send(value: unknown): boolean {
     if (this.#state >= CLOSING) {
-      this.#later("error", `Socket is closed: cannot send ${this.#settings.sendType}`, "ECLOSED");
+      Connection.#later(this, "error", `Socket is closed: cannot send ${this.#settings.sendType}`, "ECLOSED");
       return false;
     }
     const queue = this.#queue;
@@ -184,18 +184,18 @@ export class Connection extends EventEmitter {
       n = queue.stage(this.#encoder, value, !this.#settings.rawBytes);
     } catch (e) {
       if (!(e instanceof CodecError || e instanceof QueueFullError)) throw e;
-      this.#later("error", e.message, e.code);
+      Connection.#later(this, "error", e.message, e.code);
       return false;
     }
     if (this.#state !== OPEN && this.#settings.discardMessagesBeforeOpen) return true; // checked, encoded, dropped
     if (n === 0) return true; // a raw send of no bytes ("", an empty image): nothing to write
     const direct = this.#state === OPEN && queue.length === 0 ? Math.min(n, this.#writable) : 0;
     if (direct < n && !queue.canWait(n - direct)) { // refused whole: no part of it is written
-      this.#later("error", queue.refusal(n - direct).message, "EQUEUEFULL");
+      Connection.#later(this, "error", queue.refusal(n - direct).message, "EQUEUEFULL");
       return false;
     }
     if (direct > 0) {
-      this.#write(queue.staged(0, direct));
+      Connection.#write(this, queue.staged(0, direct));
       if (this.#state !== OPEN) return false; // the write failed and closed us
       if (direct === n) return true;
     }
@@ -207,13 +207,13 @@ export class Connection extends EventEmitter {
   /** Client, before connect(): gives up as a failed connect does, with an "error" and no "close". */
   protected giveUp(message: string, code: string): void {
     if (this.#state !== NEW) return;
-    this.#stop();
-    this.#later("error", message, code);
+    Connection.#stop(this);
+    Connection.#later(this, "error", message, code);
   }
 
   /** An "error" about a call of the user's, deferred like the others. */
   protected deferError(message: string, code: string): void {
-    this.#later("error", message, code);
+    Connection.#later(this, "error", message, code);
   }
 
   /** Flushes what is queued, then closes; "close" follows once. Before open it cancels. */
@@ -221,11 +221,11 @@ export class Connection extends EventEmitter {
     if (this.#state >= CLOSING) return;
     if (this.#state === OPEN && this.#queue.length > 0) {
       this.#state = CLOSING;
-      this.#armCloseTimer();
+      Connection.#armCloseTimer(this);
       return;
     }
-    this.#stop(); // #finish(null, "") written out: often called from a listener, on a small stack
-    this.#later("close", "", "");
+    Connection.#stop(this); // #finish(null, "") written out: often called from a listener, on a small stack
+    Connection.#later(this, "close", "", "");
   }
 
   /** After "close" was emitted: the listeners are dropped (a Socket also leaves its server's list). */
@@ -248,75 +248,75 @@ export class Connection extends EventEmitter {
 
   // --- connecting (client) ---
 
-  #attempt(): void {
-    const name = this.#name;
+  static #attempt(self: Connection): void {
+    const name = self.#name;
     if (isIPv4(name) || name.includes(":")) { // an IP literal (IPv6 where the host's TCP takes it)
-      this.#connect(name);
+      Connection.#connect(self, name);
       return;
     }
     if (name === "localhost") {
-      this.#connect("127.0.0.1");
+      Connection.#connect(self, "127.0.0.1");
       return;
     }
-    const lookup = ++this.#lookup;
-    this.#platform.resolve(name, (address, reason) => {
-      if (lookup !== this.#lookup || this.#state !== CONNECTING) return; // closed meanwhile
-      if (address) this.#connect(address);
-      else this.#attemptFailed(`cannot resolve "${name}"${reason ? `: ${reason}` : ""}`);
+    const lookup = ++self.#lookup;
+    self.#platform.resolve(name, (address, reason) => {
+      if (lookup !== self.#lookup || self.#state !== CONNECTING) return; // closed meanwhile
+      if (address) Connection.#connect(self, address);
+      else Connection.#attemptFailed(self, `cannot resolve "${name}"${reason ? `: ${reason}` : ""}`);
     });
   }
 
-  #connect(address: string): void {
-    this.#remoteAddress = address;
-    this.#remotePort = this.#port;
+  static #connect(self: Connection, address: string): void {
+    self.#remoteAddress = address;
+    self.#remotePort = self.#port;
     try {
-      this.#socket = this.#newSocket({ address, port: this.#port });
+      self.#socket = Connection.#newSocket(self, { address, port: self.#port });
     } catch (e) {
-      this.#attemptFailed((e as Error).message);
+      Connection.#attemptFailed(self, (e as Error).message);
       return;
     }
-    const ms = this.#settings.connectTimeout;
+    const ms = self.#settings.connectTimeout;
     if (ms > 0) {
-      this.#setTimer(() => {
-        this.#timer = undefined;
-        this.#attemptFailed(`timed out after ${ms} ms`);
+      Connection.#setTimer(self, () => {
+        self.#timer = undefined;
+        Connection.#attemptFailed(self, `timed out after ${ms} ms`);
       }, ms);
     }
   }
 
   // One attempt failed: retry after reconnectInterval, or give up with an "error" and no "close".
-  #attemptFailed(reason: string): void {
-    this.#clearTimer();
-    this.#dropSocket();
-    if (this.#attempts < this.#settings.reconnectAttempts) {
-      this.#attempts++;
-      this.#setTimer(() => {
-        this.#timer = undefined;
-        if (this.#state === CONNECTING) this.#attempt();
-      }, this.#settings.reconnectInterval);
+  static #attemptFailed(self: Connection, reason: string): void {
+    Connection.#clearTimer(self);
+    Connection.#dropSocket(self);
+    if (self.#attempts < self.#settings.reconnectAttempts) {
+      self.#attempts++;
+      Connection.#setTimer(self, () => {
+        self.#timer = undefined;
+        if (self.#state === CONNECTING) Connection.#attempt(self);
+      }, self.#settings.reconnectInterval);
       return;
     }
-    const tries = this.#attempts + 1;
-    this.#stop();
-    this.#later("error", `Failed to connect to ${this.#name}:${this.#port} after ${tries} attempt${tries > 1 ? "s" : ""}: ${reason}`, "ECONNECT");
+    const tries = self.#attempts + 1;
+    Connection.#stop(self);
+    Connection.#later(self, "error", `Failed to connect to ${self.#name}:${self.#port} after ${tries} attempt${tries > 1 ? "s" : ""}: ${reason}`, "ECONNECT");
   }
 
   // --- socket callbacks ---
 
-  #newSocket(endpoint: { address: string; port: number } | { from: TCPSocket }): TCPSocket {
-    const TCP = this.#TCP;
-    if (TCP === undefined) throw new Error(`the ${this.#platform.name} host has no TCP: pass one as the option "tcp"`);
+  static #newSocket(self: Connection, endpoint: { address: string; port: number } | { from: TCPSocket }): TCPSocket {
+    const TCP = self.#TCP;
+    if (TCP === undefined) throw new Error(`the ${self.#platform.name} host has no TCP: pass one as the option "tcp"`);
     const socket = new TCP({
       ...endpoint,
-      nodelay: this.#settings.noDelay,
-      noDelay: this.#settings.noDelay,
-      keepalive: this.#settings.keepAlive,
-      target: this,
+      nodelay: self.#settings.noDelay,
+      noDelay: self.#settings.noDelay,
+      keepalive: self.#settings.keepAlive,
+      target: self,
       onReadable: Connection.#readable as TCPOptions["onReadable"],
       onWritable: Connection.#writableAgain as TCPOptions["onWritable"],
       onError: Connection.#failed as TCPOptions["onError"],
     }) as Targeted;
-    if (socket.target !== this) socket.target = this; // a TCP class that does not keep `target`
+    if (socket.target !== self) socket.target = self; // a TCP class that does not keep `target`
     return socket;
   }
 
@@ -325,181 +325,181 @@ export class Connection extends EventEmitter {
   // connection; one that is no longer the connection's (closed, replaced by a retry) is ignored.
   static #readable(this: Targeted, count: number): void {
     const conn = this.target!;
-    if (conn.#socket === this) conn.#onReadable(count);
+    if (conn.#socket === this) Connection.#onReadable(conn, count);
   }
 
   static #writableAgain(this: Targeted, count: number): void {
     const conn = this.target!;
-    if (conn.#socket === this) conn.#onWritable(count);
+    if (conn.#socket === this) Connection.#onWritable(conn, count);
   }
 
   static #failed(this: Targeted, failure?: unknown): void {
     const conn = this.target!;
-    if (conn.#socket === this) conn.#onError(failure);
+    if (conn.#socket === this) Connection.#onError(conn, failure);
   }
 
-  #onWritable(count: number): void {
-    this.#writable = count;
-    if (this.#state === CONNECTING) {
-      this.#clearTimer();
-      this.#state = OPEN;
-      this.#startIdleTimer();
-      this.dispatch("open"); // "open" handlers run before the queue is flushed
-      if (this.#state !== OPEN && this.#state !== CLOSING) return; // closed by a handler
-      const unread = this.#unreadAtOpen;
-      this.#unreadAtOpen = 0;
-      if (unread > 0) this.#onReadable(unread); // onReadable will not fire again for these bytes
-      if (this.#state !== OPEN && this.#state !== CLOSING) return; // closed by a handler
+  static #onWritable(self: Connection, count: number): void {
+    self.#writable = count;
+    if (self.#state === CONNECTING) {
+      Connection.#clearTimer(self);
+      self.#state = OPEN;
+      Connection.#startIdleTimer(self);
+      self.dispatch("open"); // "open" handlers run before the queue is flushed
+      if (self.#state !== OPEN && self.#state !== CLOSING) return; // closed by a handler
+      const unread = self.#unreadAtOpen;
+      self.#unreadAtOpen = 0;
+      if (unread > 0) Connection.#onReadable(self, unread); // onReadable will not fire again for these bytes
+      if (self.#state !== OPEN && self.#state !== CLOSING) return; // closed by a handler
     }
-    this.#flush();
+    Connection.#flush(self);
   }
 
   // The read loop. Each value is emitted from here, and the helpers it calls have returned by
   // then: a "data" listener runs one call below this frame, which keeps few locals and one try
   // (a device's XS stack is 512 slots; each local is one, each try four).
-  #onReadable(count: number): void {
-    if (this.#state !== OPEN) {
-      this.#readWhileNotOpen(count);
+  static #onReadable(self: Connection, count: number): void {
+    if (self.#state !== OPEN) {
+      Connection.#readWhileNotOpen(self, count);
       return;
     }
-    this.#touch();
-    const socket = this.#socket!;
+    Connection.#touch(self);
+    const socket = self.#socket!;
     let value: unknown;
     try {
-      while (count > 0 && this.#state === OPEN && this.#socket === socket) {
-        const n = this.#readSome(socket, count);
+      while (count > 0 && self.#state === OPEN && self.#socket === socket) {
+        const n = Connection.#readSome(self, socket, count);
         if (n <= 0) return;
         count -= n;
-        while ((value = this.#nextValue()) !== undefined) {
-          this.dispatch(DATA, value);
-          if (this.#state !== OPEN) return;
+        while ((value = Connection.#nextValue(self)) !== undefined) {
+          self.dispatch(DATA, value);
+          if (self.#state !== OPEN) return;
         }
       }
     } catch (e) {
-      if (e instanceof FrameSizeError) this.#finish(`${e.message}: closing the connection`, e.code);
-      else if (e instanceof RangeError) this.#finish(`No memory for a message announced by the peer (${e.message}): closing the connection`, "ENOMEM");
-      else this.#finish(`Receive failed: ${(e as Error).message}`, "EIO");
+      if (e instanceof FrameSizeError) Connection.#finish(self, `${e.message}: closing the connection`, e.code);
+      else if (e instanceof RangeError) Connection.#finish(self, `No memory for a message announced by the peer (${e.message}): closing the connection`, "ENOMEM");
+      else Connection.#finish(self, `Receive failed: ${(e as Error).message}`, "EIO");
     }
   }
 
-  #readWhileNotOpen(count: number): void {
-    if (this.#state === CONNECTING) this.#unreadAtOpen = count; // bytes before the first onWritable: read once open
-    else this.#discard(this.#socket!, count); // closing: what arrives now is not delivered
+  static #readWhileNotOpen(self: Connection, count: number): void {
+    if (self.#state === CONNECTING) self.#unreadAtOpen = count; // bytes before the first onWritable: read once open
+    else Connection.#discard(self, self.#socket!, count); // closing: what arrives now is not delivered
   }
 
   // Reads what fits into the decoder's space and hands it over; returns the count (≤ 0: stop).
-  #readSome(socket: TCPSocket, count: number): number {
-    const frames = this.#frames;
-    const target = frames ? frames.target : this.#rx;
+  static #readSome(self: Connection, socket: TCPSocket, count: number): number {
+    const frames = self.#frames;
+    const target = frames ? frames.target : self.#rx;
     const room = frames ? frames.room : target.length;
     let n: number;
     try {
-      n = socket.read(this.#view(target, frames ? frames.targetStart : 0, room < count ? room : count)) ?? 0;
+      n = socket.read(Connection.#view(self, target, frames ? frames.targetStart : 0, room < count ? room : count)) ?? 0;
     } catch (e) {
-      this.#finish(`Read failed: ${(e as Error).message}`, "EIO");
+      Connection.#finish(self, `Read failed: ${(e as Error).message}`, "EIO");
       return -1;
     }
     if (n <= 0) return n;
     if (frames) frames.filled(n);
-    else this.#raw!.feed(this.#rx, 0, n);
+    else self.#raw!.feed(self.#rx, 0, n);
     return n;
   }
 
   // The next value of what was read, or undefined. A message that does not decode is an "error"
   // (see #badMessage) and is skipped. Throws what the frame decoder throws.
-  #nextValue(): unknown {
-    const frames = this.#frames;
-    if (frames === null) return this.#raw!.next();
+  static #nextValue(self: Connection): unknown {
+    const frames = self.#frames;
+    if (frames === null) return self.#raw!.next();
     while (frames.next()) {
       try {
-        return this.#messages.decode(frames.message, frames.start, frames.end, frames.own);
+        return self.#messages.decode(frames.message, frames.start, frames.end, frames.own);
       } catch (e) {
         if (!(e instanceof CodecError)) throw e;
-        this.#badMessage(e);
-        if (this.#state !== OPEN) return undefined;
+        Connection.#badMessage(self, e);
+        if (self.#state !== OPEN) return undefined;
       }
     }
     return undefined;
   }
 
   // One bad message: an "error", and the connection stays up, unless there were too many.
-  #badMessage(e: CodecError): void {
-    this.dispatch("error", e.message, e.code);
-    const limit = this.#settings.maxBadMessages;
-    if (limit > 0 && ++this.#badMessages >= limit && this.#state === OPEN)
-      this.#finish(`Closing the connection: ${this.#badMessages} bad messages received (maxBadMessages is ${limit})`, "ETOOMANYBAD");
+  static #badMessage(self: Connection, e: CodecError): void {
+    self.dispatch("error", e.message, e.code);
+    const limit = self.#settings.maxBadMessages;
+    if (limit > 0 && ++self.#badMessages >= limit && self.#state === OPEN)
+      Connection.#finish(self, `Closing the connection: ${self.#badMessages} bad messages received (maxBadMessages is ${limit})`, "ETOOMANYBAD");
   }
 
   // Moddable reports a reset and a clean remote close alike, with no argument, after the data was
   // read; a host that knows the reason (Node) passes it, and then a failure is an "error" too.
-  #onError(failure?: unknown): void {
-    if (this.#state === CONNECTING) {
-      this.#attemptFailed(failure === undefined ? "connection refused or reset" : `connection failed: ${failureText(failure)}`);
+  static #onError(self: Connection, failure?: unknown): void {
+    if (self.#state === CONNECTING) {
+      Connection.#attemptFailed(self, failure === undefined ? "connection refused or reset" : `connection failed: ${failureText(failure)}`);
       return;
     }
-    const lost = this.#frames ? this.#frames.pendingBytes : this.#raw!.pendingBytes;
-    const unsent = this.#queue.bytes;
-    if (failure === undefined && unsent > 0 && lost === 0 && writesAfterPeerClose(this.#TCP)) {
+    const lost = self.#frames ? self.#frames.pendingBytes : self.#raw!.pendingBytes;
+    const unsent = self.#queue.bytes;
+    if (failure === undefined && unsent > 0 && lost === 0 && writesAfterPeerClose(self.#TCP)) {
       // The peer closed its side only: what is queued (replies to what it sent) still goes out.
-      if (this.#state === OPEN) this.#state = CLOSING;
-      this.#armCloseTimer();
-      this.#flush();
+      if (self.#state === OPEN) self.#state = CLOSING;
+      Connection.#armCloseTimer(self);
+      Connection.#flush(self);
       return;
     }
     const how = failure === undefined ? "Connection closed by the peer" : `Connection failed: ${failureText(failure)}`;
     let message: string | null = failure === undefined ? null : how;
-    if (lost > 0) message = `${how}${failure === undefined ? "" : ","} with ${lost} bytes of an incomplete ${this.#frames ? "message" : "element"} lost`;
+    if (lost > 0) message = `${how}${failure === undefined ? "" : ","} with ${lost} bytes of an incomplete ${self.#frames ? "message" : "element"} lost`;
     else if (unsent > 0) message = `${how}${failure === undefined ? "" : ","} with ${unsent} bytes not sent`;
-    this.#finish(message, "ECONNLOST");
+    Connection.#finish(self, message, "ECONNLOST");
   }
 
   // --- writing ---
 
   /** Writes as much of `bytes` as is writable; returns the count written (0 if the write failed: then closed). */
-  #write(bytes: Uint8Array): number {
-    const n = bytes.length < this.#writable ? bytes.length : this.#writable;
+  static #write(self: Connection, bytes: Uint8Array): number {
+    const n = bytes.length < self.#writable ? bytes.length : self.#writable;
     if (n === 0) return 0;
     try {
-      const left = this.#socket!.write(n === bytes.length ? bytes : bytes.subarray(0, n));
-      this.#writable = typeof left === NUMBER ? left as number : this.#writable - n; // Moddable returns what is left
+      const left = self.#socket!.write(n === bytes.length ? bytes : bytes.subarray(0, n));
+      self.#writable = typeof left === NUMBER ? left as number : self.#writable - n; // Moddable returns what is left
     } catch (e) {
-      this.#finish(`Write failed: ${(e as Error).message}`, "EIO");
+      Connection.#finish(self, `Write failed: ${(e as Error).message}`, "EIO");
       return 0;
     }
-    this.#touch();
+    Connection.#touch(self);
     return n;
   }
 
   // Writes what waits while writable; then "drain" if the queue emptied, or the close it waited for.
-  #flush(): void {
-    const queue = this.#queue;
+  static #flush(self: Connection): void {
+    const queue = self.#queue;
     let chunk: Uint8Array | null;
-    while ((chunk = queue.writable(this.#writable)) !== null) {
-      const n = this.#write(chunk);
-      if (this.#state === CLOSED) return;
+    while ((chunk = queue.writable(self.#writable)) !== null) {
+      const n = Connection.#write(self, chunk);
+      if (self.#state === CLOSED) return;
       queue.consume(n);
-      if (this.#state === CLOSING) this.#armCloseTimer(); // progress: restart the stall timer
+      if (self.#state === CLOSING) Connection.#armCloseTimer(self); // progress: restart the stall timer
       if (n < chunk.length) break;
     }
     if (queue.length > 0) return;
-    if (this.#state === CLOSING) {
-      this.#finish(null, "");
-    } else if (this.#drainOwed) {
-      this.#drainOwed = false;
-      this.dispatch(DRAIN);
+    if (self.#state === CLOSING) {
+      Connection.#finish(self, null, "");
+    } else if (self.#drainOwed) {
+      self.#drainOwed = false;
+      self.dispatch(DRAIN);
     }
   }
 
   // --- closing ---
 
   // Stops every timer and the socket, and drops what waits; the state is final.
-  #stop(): void {
-    this.#state = CLOSED;
-    this.#lookup++;
-    this.#clearTimer();
-    const socket = this.#socket; // #dropSocket() written out: a frame less under close()
-    this.#socket = null;
-    this.#writable = 0;
+  static #stop(self: Connection): void {
+    self.#state = CLOSED;
+    self.#lookup++;
+    Connection.#clearTimer(self);
+    const socket = self.#socket; // #dropSocket() written out: a frame less under close()
+    self.#socket = null;
+    self.#writable = 0;
     if (socket) {
       try {
         socket.close();
@@ -507,23 +507,23 @@ export class Connection extends EventEmitter {
         // already closed by the host: nothing left to release
       }
     }
-    this.#queue.clear();
-    this.#frames?.reset();
-    this.#raw?.reset();
+    self.#queue.clear();
+    self.#frames?.reset();
+    self.#raw?.reset();
   }
 
   /** The one way out: everything stops; then the error (if any) and "close", deferred. */
-  #finish(error: string | null, code: string): void {
-    if (this.#state === CLOSED) return;
-    this.#stop();
-    if (error !== null) this.#later("error", error, code);
-    this.#later("close", "", "");
+  static #finish(self: Connection, error: string | null, code: string): void {
+    if (self.#state === CLOSED) return;
+    Connection.#stop(self);
+    if (error !== null) Connection.#later(self, "error", error, code);
+    Connection.#later(self, "close", "", "");
   }
 
-  #dropSocket(): void {
-    const socket = this.#socket;
-    this.#socket = null;
-    this.#writable = 0;
+  static #dropSocket(self: Connection): void {
+    const socket = self.#socket;
+    self.#socket = null;
+    self.#writable = 0;
     if (socket) {
       try {
         socket.close();
@@ -533,10 +533,10 @@ export class Connection extends EventEmitter {
     }
   }
 
-  #discard(socket: TCPSocket, count: number): void {
-    const rx = this.#rx;
+  static #discard(self: Connection, socket: TCPSocket, count: number): void {
+    const rx = self.#rx;
     while (count > 0) {
-      const n = socket.read(this.#view(rx, 0, count < rx.length ? count : rx.length)) ?? 0;
+      const n = socket.read(Connection.#view(self, rx, 0, count < rx.length ? count : rx.length)) ?? 0;
       if (n <= 0) return;
       count -= n;
     }
@@ -545,50 +545,50 @@ export class Connection extends EventEmitter {
   // A view of target[at, at + n) to read into: of the receive buffer, the one made last is kept
   // while the range is the same; of a large payload's buffer, it is not kept (it would hold that
   // buffer after it grew).
-  #view(target: Uint8Array, at: number, n: number): Uint8Array {
-    if (target !== this.#rx) return at === 0 && n === target.length ? target : target.subarray(at, at + n);
-    const last = this.#readView;
+  static #view(self: Connection, target: Uint8Array, at: number, n: number): Uint8Array {
+    if (target !== self.#rx) return at === 0 && n === target.length ? target : target.subarray(at, at + n);
+    const last = self.#readView;
     if (last !== null && last.buffer === target.buffer && last.byteOffset === target.byteOffset + at && last.length === n) return last;
-    return (this.#readView = at === 0 && n === target.length ? target : target.subarray(at, at + n));
+    return (self.#readView = at === 0 && n === target.length ? target : target.subarray(at, at + n));
   }
 
-  #armCloseTimer(): void {
-    this.#setTimer(() => {
-      this.#timer = undefined;
-      this.#finish(`Closed with ${this.#queue.bytes} bytes not sent: the peer read nothing for ${CLOSE_FLUSH_STALL / 1000} s`, "ECONNLOST");
+  static #armCloseTimer(self: Connection): void {
+    Connection.#setTimer(self, () => {
+      self.#timer = undefined;
+      Connection.#finish(self, `Closed with ${self.#queue.bytes} bytes not sent: the peer read nothing for ${CLOSE_FLUSH_STALL / 1000} s`, "ECONNLOST");
     }, CLOSE_FLUSH_STALL);
   }
 
   // The state's timer, replacing the one of the state before. Each callback begins with
   // `this.#timer = undefined` (it has fired).
-  #setTimer(callback: () => void, ms: number): void {
-    this.#platform.clearTimer(this.#timer);
-    this.#timer = this.#platform.setTimer(callback, ms);
+  static #setTimer(self: Connection, callback: () => void, ms: number): void {
+    self.#platform.clearTimer(self.#timer);
+    self.#timer = self.#platform.setTimer(callback, ms);
   }
 
-  #clearTimer(): void {
-    this.#platform.clearTimer(this.#timer);
-    this.#timer = undefined;
+  static #clearTimer(self: Connection): void {
+    self.#platform.clearTimer(self.#timer);
+    self.#timer = undefined;
   }
 
   // --- idle ---
 
-  #touch(): void {
-    this.#lastActivity = this.#platform.now();
+  static #touch(self: Connection): void {
+    self.#lastActivity = self.#platform.now();
   }
 
-  #startIdleTimer(): void {
-    const ms = this.#settings.idleTimeout * 1000;
+  static #startIdleTimer(self: Connection): void {
+    const ms = self.#settings.idleTimeout * 1000;
     if (ms <= 0) return;
-    this.#touch();
+    Connection.#touch(self);
     const check = (): void => {
-      this.#timer = undefined;
-      if (this.#state !== OPEN) return;
-      const quiet = this.#platform.now() - this.#lastActivity;
-      if (quiet >= ms) this.#finish(null, ""); // idle → "close"
-      else this.#setTimer(check, ms - quiet);
+      self.#timer = undefined;
+      if (self.#state !== OPEN) return;
+      const quiet = self.#platform.now() - self.#lastActivity;
+      if (quiet >= ms) Connection.#finish(self, null, ""); // idle → "close"
+      else Connection.#setTimer(self, check, ms - quiet);
     };
-    this.#setTimer(check, ms);
+    Connection.#setTimer(self, check, ms);
   }
 
   // --- deferred events ---
@@ -599,27 +599,27 @@ export class Connection extends EventEmitter {
    * with the count), and "close" last, so that an error of a send() made before "close" still
    * reaches the listeners that "close" removes.
    */
-  #later(event: string, message: string, code: string): void {
-    const pending = (this.#pending ??= []);
+  static #later(self: Connection, event: string, message: string, code: string): void {
+    const pending = (self.#pending ??= []);
     const last = pending.length > 0 ? pending[pending.length - 1]! : null;
     if (last !== null && last.event === event && last.message === message && last.code === code) last.count++;
     else pending.push({ event, message, code, count: 1 });
-    if (this.#notifyTimer === undefined) this.#notifyTimer = this.#platform.setTimer(() => this.#notify(), 0);
+    if (self.#notifyTimer === undefined) self.#notifyTimer = self.#platform.setTimer(() => Connection.#notify(self), 0);
   }
 
-  #notify(): void {
-    this.#notifyTimer = undefined;
-    const pending = this.#pending ?? [];
-    this.#pending = null;
+  static #notify(self: Connection): void {
+    self.#notifyTimer = undefined;
+    const pending = self.#pending ?? [];
+    self.#pending = null;
     let close = false;
     for (const p of pending) {
       if (p.event === "close") close = true; // last, whatever was deferred after it
-      else if (p.event === "error") this.dispatch("error", p.count > 1 ? `${p.message} (${p.count} times)` : p.message, p.code);
-      else this.dispatch(p.event);
+      else if (p.event === "error") self.dispatch("error", p.count > 1 ? `${p.message} (${p.count} times)` : p.message, p.code);
+      else self.dispatch(p.event);
     }
     if (close) {
-      this.dispatch("close");
-      this.afterClose();
+      self.dispatch("close");
+      self.afterClose();
     }
   }
 }

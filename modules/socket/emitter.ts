@@ -27,24 +27,24 @@ export class EventEmitter {
   #calling: ListenerFunction | null = null; // the listener dispatch() calls, as a method of this
 
   on(event: string, listener: ListenerFunction): this {
-    return this.#add(event, listener, listener);
+    return EventEmitter.#add(this, event, listener, listener);
   }
 
   addListener(event: string, listener: ListenerFunction): this {
-    return this.#add(event, listener, listener);
+    return EventEmitter.#add(this, event, listener, listener);
   }
 
   once(event: string, listener: ListenerFunction): this {
-    return this.#add(event, listener, new Once(listener));
+    return EventEmitter.#add(this, event, listener, new Once(listener));
   }
 
   /** Removes the most recently added registration of `listener`, as Node does. */
   off(event: string, listener: ListenerFunction): this {
     const list = this.#events[event];
     if (list === undefined) return this;
-    if (!Array.isArray(list)) return fn(list) === listener ? this.#remove(event, list) : this;
+    if (!Array.isArray(list)) return fn(list) === listener ? EventEmitter.#remove(this, event, list) : this;
     for (let i = list.length - 1; i >= 0; i--) {
-      if (fn(list[i]!) === listener) return this.#remove(event, list[i]!);
+      if (fn(list[i]!) === listener) return EventEmitter.#remove(this, event, list[i]!);
     }
     return this;
   }
@@ -72,12 +72,12 @@ export class EventEmitter {
   /** Calls the listeners of `event`; returns whether there were any. */
   emit(event: string, ...args: unknown[]): boolean {
     if (args.length <= 2) return this.dispatch(event, args[0], args[1]);
-    const list = this.#listFor(event, args[0]);
+    const list = EventEmitter.#listFor(this, event, args[0]);
     if (list === undefined) return false;
     const n = Array.isArray(list) ? list.length : 1;
     for (let i = 0; i < n; i++) {
       const item = Array.isArray(list) ? list[i]! : list;
-      if (item instanceof Once) this.#remove(event, item);
+      if (item instanceof Once) EventEmitter.#remove(this, event, item);
       try {
         fn(item).apply(this, args);
       } catch (e) {
@@ -93,13 +93,13 @@ export class EventEmitter {
    * this emitter, so that no Function.prototype.call frame sits between the two on the stack.
    */
   dispatch(event: string, a?: unknown, b?: unknown): boolean {
-    const list = this.#listFor(event, a);
+    const list = EventEmitter.#listFor(this, event, a);
     if (list === undefined) return false;
     const n = Array.isArray(list) ? list.length : 1;
     for (let i = 0; i < n; i++) {
       const item = Array.isArray(list) ? list[i]! : list;
       if (item instanceof Once) {
-        this.#remove(event, item);
+        EventEmitter.#remove(this, event, item);
         this.#calling = item.listener;
       } else {
         this.#calling = item;
@@ -114,9 +114,9 @@ export class EventEmitter {
   }
 
   // The listeners of `event`, or undefined (an "error" nobody listens to goes to unhandledError).
-  #listFor(event: string, a: unknown): Listeners | undefined {
-    const list = this.#events[event];
-    if (list === undefined && event === "error") this.unhandledError(a);
+  static #listFor(self: EventEmitter, event: string, a: unknown): Listeners | undefined {
+    const list = self.#events[event];
+    if (list === undefined && event === "error") self.unhandledError(a);
     return list;
   }
 
@@ -130,26 +130,26 @@ export class EventEmitter {
     throw error;
   }
 
-  #remove(event: string, item: Item): this {
-    const list = this.#events[event];
-    if (list === undefined) return this;
+  static #remove<T extends EventEmitter>(self: T, event: string, item: Item): T {
+    const list = self.#events[event];
+    if (list === undefined) return self;
     if (!Array.isArray(list)) {
-      if (list === item) delete this.#events[event];
-      return this;
+      if (list === item) delete self.#events[event];
+      return self;
     }
     const at = list.lastIndexOf(item); // the last registration, as Node removes
-    if (at < 0) return this;
+    if (at < 0) return self;
     const rest = list.slice(0, at).concat(list.slice(at + 1)); // a copy: an emit in progress keeps its snapshot
-    if (rest.length === 0) delete this.#events[event];
-    else this.#events[event] = rest.length === 1 ? rest[0]! : rest;
-    return this;
+    if (rest.length === 0) delete self.#events[event];
+    else self.#events[event] = rest.length === 1 ? rest[0]! : rest;
+    return self;
   }
 
-  #add(event: string, listener: ListenerFunction, item: Item): this {
+  static #add<T extends EventEmitter>(self: T, event: string, listener: ListenerFunction, item: Item): T {
     if (typeof listener !== "function") throw new TypeError(`The listener for "${event}" must be a function`);
-    const list = this.#events[event];
-    if (list === undefined) this.#events[event] = item;
-    else this.#events[event] = Array.isArray(list) ? list.concat([item]) : [list, item]; // copy-on-write, see emit()
-    return this;
+    const list = self.#events[event];
+    if (list === undefined) self.#events[event] = item;
+    else self.#events[event] = Array.isArray(list) ? list.concat([item]) : [list, item]; // copy-on-write, see emit()
+    return self;
   }
 }

@@ -126,12 +126,12 @@ export class FrameDecoder {
     if (this.#state === BODY) {
       const body = this.#body!;
       if (this.#filled < this.#length) {
-        if (this.#filled === body.length) this.#grow();
+        if (this.#filled === body.length) FrameDecoder.#grow(this);
         return false;
       }
       this.#body = null;
       this.#state = FRAMES;
-      return this.#found(body, 0, body.length, true);
+      return FrameDecoder.#found(this, body, 0, body.length, true);
     }
     if (this.#state === FAILED) return false;
     const rx = this.#rx;
@@ -143,7 +143,7 @@ export class FrameDecoder {
     }
     const long = rx[head] === LONG_MARK;
     const header = long ? HEADER_MAX : 1;
-    if (available < header) return this.#keep();
+    if (available < header) return FrameDecoder.#keep(this);
     const n = long ? ((rx[head + 1]! * 256 + rx[head + 2]!) * 256 + rx[head + 3]!) * 256 + rx[head + 4]! : rx[head]!;
     if (n > this.maxMessageSize || n > INT_MAX) {
       this.#state = FAILED;
@@ -153,10 +153,10 @@ export class FrameDecoder {
     if (available >= header + n) {
       const start = head + header;
       this.#head = start + n;
-      return this.#found(rx, start, start + n, false);
+      return FrameDecoder.#found(this, rx, start, start + n, false);
     }
-    if (header + n <= rx.length) return this.#keep();
-    this.#collect(n, head + header);
+    if (header + n <= rx.length) return FrameDecoder.#keep(this);
+    FrameDecoder.#collect(this, n, head + header);
     return false;
   }
 
@@ -183,44 +183,44 @@ export class FrameDecoder {
     this.message = this.#rx;
   }
 
-  #found(message: Uint8Array, start: number, end: number, own: boolean): boolean {
-    this.message = message;
-    this.start = start;
-    this.end = end;
-    this.own = own;
+  static #found(self: FrameDecoder, message: Uint8Array, start: number, end: number, own: boolean): boolean {
+    self.message = message;
+    self.start = start;
+    self.end = end;
+    self.own = own;
     return true;
   }
 
   // The unfinished message at #head fits the receive buffer: move it to its start. No message yet.
-  #keep(): boolean {
-    const head = this.#head;
+  static #keep(self: FrameDecoder): boolean {
+    const head = self.#head;
     if (head > 0) {
-      const rx = this.#rx;
-      const tail = this.#tail;
+      const rx = self.#rx;
+      const tail = self.#tail;
       if (tail - head > 32) rx.copyWithin(0, head, tail);
       else for (let i = head; i < tail; i++) rx[i - head] = rx[i]!; // a header or a few bytes: no native call
-      this.#tail = tail - head;
-      this.#head = 0;
+      self.#tail = tail - head;
+      self.#head = 0;
     }
     return false;
   }
 
   // A payload of n bytes, larger than the receive buffer, begins at #rx[from].
-  #collect(n: number, from: number): void {
-    const have = this.#tail - from;
-    const body = new Uint8Array(Math.min(n, Math.max(2 * have, this.#rx.length)));
-    body.set(this.#rx.subarray(from, this.#tail));
-    this.#head = this.#tail = 0;
-    this.#body = body;
-    this.#filled = have;
-    this.#length = n;
-    this.#state = BODY;
+  static #collect(self: FrameDecoder, n: number, from: number): void {
+    const have = self.#tail - from;
+    const body = new Uint8Array(Math.min(n, Math.max(2 * have, self.#rx.length)));
+    body.set(self.#rx.subarray(from, self.#tail));
+    self.#head = self.#tail = 0;
+    self.#body = body;
+    self.#filled = have;
+    self.#length = n;
+    self.#state = BODY;
   }
 
-  #grow(): void {
-    const body = this.#body!;
-    const next = new Uint8Array(Math.min(this.#length, body.length * 2));
+  static #grow(self: FrameDecoder): void {
+    const body = self.#body!;
+    const next = new Uint8Array(Math.min(self.#length, body.length * 2));
     next.set(body);
-    this.#body = next;
+    self.#body = next;
   }
 }

@@ -113,7 +113,7 @@ export class SendQueue {
 
   /** A view of the staged message from byte `from` of it on, all of it or `n` bytes (what to write). */
   staged(from: number, n: number = this.#stagedEnd - this.#stagedStart - from): Uint8Array {
-    return this.#viewOf(this.#staged, this.#stagedStart + from, this.#stagedStart + from + n);
+    return SendQueue.#viewOf(this, this.#staged, this.#stagedStart + from, this.#stagedStart + from + n);
   }
 
   /** Whether `n` more bytes in one more message stay within the bounds. */
@@ -134,7 +134,7 @@ export class SendQueue {
       this.#ringTail = end;
       this.#ringUsed++;
     }
-    if (this.#count === this.#slots) this.#growSlots();
+    if (this.#count === this.#slots) SendQueue.#growSlots(this);
     const slot = (this.#first + this.#count) % this.#slots;
     if (buffer !== this.#ring) (this.#own ??= new Array<Uint8Array | null>(this.#slots).fill(null))[slot] = buffer;
     this.#ranges[2 * slot] = start;
@@ -151,15 +151,15 @@ export class SendQueue {
     if (this.#count === 0 || max <= 0) return null;
     const ranges = this.#ranges;
     let slot = this.#first;
-    const buffer = this.#bufferOf(slot);
+    const buffer = SendQueue.#bufferOf(this, slot);
     const start = ranges[2 * slot]!;
     let end = ranges[2 * slot + 1]!;
     for (let i = 1; i < this.#count && end - start < max; i++) {
       slot = (slot + 1) % this.#slots;
-      if (this.#bufferOf(slot) !== buffer || ranges[2 * slot] !== end) break;
+      if (SendQueue.#bufferOf(this, slot) !== buffer || ranges[2 * slot] !== end) break;
       end = ranges[2 * slot + 1]!;
     }
-    return this.#viewOf(buffer, start, Math.min(end, start + max));
+    return SendQueue.#viewOf(this, buffer, start, Math.min(end, start + max));
   }
 
   /** `n` bytes from the front were written: drops what is done. */
@@ -180,7 +180,7 @@ export class SendQueue {
       if (!inRing) this.#own![slot] = null; // drop the reference to a buffer of its own
       this.#first = (slot + 1) % this.#slots;
       this.#count--;
-      if (inRing) this.#ringDone();
+      if (inRing) SendQueue.#ringDone(this);
     }
   }
 
@@ -195,39 +195,39 @@ export class SendQueue {
   }
 
   // A range of the ring is done: the oldest ring bytes now start at the next ring range.
-  #ringDone(): void {
-    if (--this.#ringUsed === 0) {
-      this.#ringHead = this.#ringTail = 0;
-      this.#wrapped = false;
+  static #ringDone(self: SendQueue): void {
+    if (--self.#ringUsed === 0) {
+      self.#ringHead = self.#ringTail = 0;
+      self.#wrapped = false;
       return;
     }
-    for (let i = 0, slot = this.#first; i < this.#count; i++, slot = (slot + 1) % this.#slots) {
-      if (this.#bufferOf(slot) !== this.#ring) continue;
-      const start = this.#ranges[2 * slot]!;
-      if (start < this.#ringHead) this.#wrapped = false; // the oldest bytes are now those at the front
-      this.#ringHead = start;
+    for (let i = 0, slot = self.#first; i < self.#count; i++, slot = (slot + 1) % self.#slots) {
+      if (SendQueue.#bufferOf(self, slot) !== self.#ring) continue;
+      const start = self.#ranges[2 * slot]!;
+      if (start < self.#ringHead) self.#wrapped = false; // the oldest bytes are now those at the front
+      self.#ringHead = start;
       return;
     }
   }
 
-  #growSlots(): void {
-    const slots = this.#slots;
+  static #growSlots(self: SendQueue): void {
+    const slots = self.#slots;
     const ranges = new Int32Array(4 * slots);
-    const own = this.#own === null ? null : new Array<Uint8Array | null>(2 * slots).fill(null);
-    for (let i = 0; i < this.#count; i++) {
-      const slot = (this.#first + i) % slots;
-      ranges[2 * i] = this.#ranges[2 * slot]!;
-      ranges[2 * i + 1] = this.#ranges[2 * slot + 1]!;
-      if (own !== null) own[i] = this.#own![slot]!;
+    const own = self.#own === null ? null : new Array<Uint8Array | null>(2 * slots).fill(null);
+    for (let i = 0; i < self.#count; i++) {
+      const slot = (self.#first + i) % slots;
+      ranges[2 * i] = self.#ranges[2 * slot]!;
+      ranges[2 * i + 1] = self.#ranges[2 * slot + 1]!;
+      if (own !== null) own[i] = self.#own![slot]!;
     }
-    this.#ranges = ranges;
-    this.#own = own;
-    this.#slots = 2 * slots;
-    this.#first = 0;
+    self.#ranges = ranges;
+    self.#own = own;
+    self.#slots = 2 * slots;
+    self.#first = 0;
   }
 
-  #bufferOf(slot: number): Uint8Array {
-    return this.#own === null ? this.#ring : this.#own[slot] ?? this.#ring;
+  static #bufferOf(self: SendQueue, slot: number): Uint8Array {
+    return self.#own === null ? self.#ring : self.#own[slot] ?? self.#ring;
   }
 
   /** The error for a message of `n` bytes that cannot wait, naming the bound it would pass. */
@@ -237,9 +237,9 @@ export class SendQueue {
     return new QueueFullError(`Too many unsent bytes: ${this.#bytes} waiting, ${n} more would pass maxUnsentBytes (${this.maxBytes}): message not sent`);
   }
 
-  #viewOf(buffer: Uint8Array, start: number, end: number): Uint8Array {
-    const last = this.#view;
+  static #viewOf(self: SendQueue, buffer: Uint8Array, start: number, end: number): Uint8Array {
+    const last = self.#view;
     if (last !== null && last.buffer === buffer.buffer && last.byteOffset === buffer.byteOffset + start && last.length === end - start) return last;
-    return (this.#view = buffer.subarray(start, end));
+    return (self.#view = buffer.subarray(start, end));
   }
 }

@@ -124,7 +124,7 @@ export class SocketServer extends EventEmitter {
 
   start(): void {
     if (this.#listener) {
-      this.#later("error", `SocketServer.start(): already listening on port ${this.#listener.port}`, "EUSAGE");
+      SocketServer.#later(this, "error", `SocketServer.start(): already listening on port ${this.#listener.port}`, "EUSAGE");
       return;
     }
     let Listener = this.options.listener ?? this.#platform.Listener;
@@ -135,7 +135,7 @@ export class SocketServer extends EventEmitter {
         pfxKeyCertPath: o.pfxKeyCertPath, pfxKeyCertPassword: o.pfxKeyCertPassword, clientAuth: o.clientAuth,
       });
       if (typeof tls === "string" || !tls.Listener) {
-        this.#later("error", typeof tls === "string" ? tls : `TLS (sslTls): the ${this.#platform.name} host has no TLS server`, "ETLS");
+        SocketServer.#later(this, "error", typeof tls === "string" ? tls : `TLS (sslTls): the ${this.#platform.name} host has no TLS server`, "ETLS");
         return;
       }
       this.#TCP = tls.TCP;
@@ -149,7 +149,7 @@ export class SocketServer extends EventEmitter {
         port,
         address: hostInterface,
         onReadable(count: number) {
-          if (self.#listener === listener) self.#accept(count);
+          if (self.#listener === listener) SocketServer.#accept(self, count);
         },
         onError() {
           if (self.#listener !== listener) return;
@@ -158,11 +158,11 @@ export class SocketServer extends EventEmitter {
         },
       });
     } catch (e) {
-      this.#later("error", `SocketServer failed to listen on port ${port}: ${(e as Error).message}`, "ELISTEN");
+      SocketServer.#later(this, "error", `SocketServer failed to listen on port ${port}: ${(e as Error).message}`, "ELISTEN");
       return;
     }
     this.#listener = listener;
-    this.#later("listening", listener.port, "");
+    SocketServer.#later(this, "listening", listener.port, "");
   }
 
   /** Closes every open Socket (each emits "close"), then stops listening. */
@@ -184,38 +184,38 @@ export class SocketServer extends EventEmitter {
     reportThrow(this.#platform, "SocketServer", event, error);
   }
 
-  #later(event: string, arg: unknown, code: string): void {
-    this.#pending.push([event, arg, code]);
-    if (this.#notifyTimer !== undefined) return;
-    this.#notifyTimer = this.#platform.setTimer(() => {
-      this.#notifyTimer = undefined;
-      const pending = this.#pending;
-      this.#pending = [];
+  static #later(self: SocketServer, event: string, arg: unknown, code: string): void {
+    self.#pending.push([event, arg, code]);
+    if (self.#notifyTimer !== undefined) return;
+    self.#notifyTimer = self.#platform.setTimer(() => {
+      self.#notifyTimer = undefined;
+      const pending = self.#pending;
+      self.#pending = [];
       for (const [e, a, c] of pending) {
-        if (e === "error") this.emit(e, a, c);
-        else this.emit(e, a);
+        if (e === "error") self.emit(e, a, c);
+        else self.emit(e, a);
       }
     }, 0);
   }
 
-  #accept(count: number): void {
-    for (let i = 0; i < count && this.#listener; i++) {
-      const from = this.#listener.read();
+  static #accept(self: SocketServer, count: number): void {
+    for (let i = 0; i < count && self.#listener; i++) {
+      const from = self.#listener.read();
       if (!from) return;
       let socket: Socket;
       try {
-        socket = new Socket(this.#platform, this.#settings, from, this.#TCP, (s) => this.#sockets.delete(s));
+        socket = new Socket(self.#platform, self.#settings, from, self.#TCP, (s) => self.#sockets.delete(s));
       } catch (e) {
         try {
           from.close();
         } catch {
           // already closed
         }
-        this.emit("error", `SocketServer could not accept a connection: ${(e as Error).message}`, "EACCEPT");
+        self.emit("error", `SocketServer could not accept a connection: ${(e as Error).message}`, "EACCEPT");
         continue;
       }
-      this.#sockets.add(socket);
-      this.emit("connection", socket);
+      self.#sockets.add(socket);
+      self.emit("connection", socket);
     }
   }
 }
