@@ -37,7 +37,7 @@ describe("SendQueue (the outgoing ring)", () => {
     expect(n).to.equal(9);
     const view = q.staged(0);
     expect([...view]).to.deep.equal([8, 0, 0, 0, 1, 0, 0, 0, 2]);
-    expect(view.byteOffset).to.equal(0);
+    expect(view.byteOffset).to.equal(8 * 10); // the ring's start: after the list of waiting ranges (10 slots of 8 bytes)
     const again = q.stage(new Encoder(typeInfo("int"), text), [3, 4], true);
     expect(again).to.equal(9);
     expect(q.staged(0)).to.equal(view); // the same range: the same view object, nothing allocated

@@ -30,11 +30,15 @@ export class CodecError extends Error {
 }
 
 /**
- * A DataView over the whole buffer of the Uint8Array it is asked about, kept while the buffer is
- * the same (the receive buffer, the send ring): made once, not per message. A message in a
- * buffer of its own gets a new one; nothing else is remembered (no table per connection).
+ * What the encoder and the decoder of one connection share (one of each per connection, on a
+ * device): a DataView over the whole buffer of the Uint8Array asked about, kept while the buffer
+ * is the same (the connection's memory holds the receive buffer and the send ring, so one view
+ * serves both: made once, not per message; a message in a buffer of its own gets a new one), and
+ * a one-element list through which a single number is written or read (nothing allocated).
+ * Each use is over before the call that made it returns, so sharing them is safe.
  */
-class Views {
+export class CodecScratch {
+  readonly one: number[] = [0];
   #buffer: ArrayBufferLike | null = null;
   #view: DataView | null = null;
 
@@ -69,13 +73,13 @@ export class Encoder {
   exact = true;
   #text: TextCodec;
   #value: unknown = undefined; // what measure() accepted: an array-like, bytes or a text
-  #one: number[] = [0]; // a single number is written as this one-element list: nothing allocated
   #textLength = -1; // the UTF-8 length of the text in #value, once measured
-  #views = new Views();
+  #scratch: CodecScratch;
 
-  constructor(type: TypeInfo, text: TextCodec) {
+  constructor(type: TypeInfo, text: TextCodec, scratch: CodecScratch = new CodecScratch()) {
     this.type = type;
     this.#text = text;
+    this.#scratch = scratch;
   }
 
   measure(value: unknown): number {
@@ -83,8 +87,9 @@ export class Encoder {
     switch (type.kind) {
       case KIND_NUMBER: {
         if (typeof value === NUMBER) {
-          this.#one[0] = value as number;
-          this.#value = this.#one;
+          const one = this.#scratch.one; // written from in write(), before anything else uses it
+          one[0] = value as number;
+          this.#value = one;
           return type.size;
         }
         if (!Array.isArray(value) && !(ArrayBuffer.isView(value) && !(value instanceof DataView)))
@@ -117,7 +122,7 @@ export class Encoder {
       case KIND_NUMBER: {
         const n = (value as ArrayLike<unknown>).length * type.size;
         if (at + n > end) return Encoder.#tooSmall(this, n);
-        const bad = writeNumbers(this.#views.of(dest), dest.byteOffset + at, type.code, value as ArrayLike<unknown>);
+        const bad = writeNumbers(this.#scratch.of(dest), dest.byteOffset + at, type.code, value as ArrayLike<unknown>);
         if (bad >= 0) throw notConvertible((value as ArrayLike<unknown>)[bad], type, ` (element ${bad} of the array)`);
         return n;
       }
@@ -208,17 +213,17 @@ export class MessageDecoder {
   readonly type: TypeInfo;
   #text: TextCodec;
   #numbers: (n: number, small: boolean) => number[];
-  #one: number[] = [0]; // the single element of a one-element message is read through this
-  #views = new Views();
+  #scratch: CodecScratch;
 
   /**
    * `numbers(n, small)`: the array n decoded elements are written into, from index 0 (the host's
    * numberArray: what is fast differs between engines). By default an empty one.
    */
-  constructor(type: TypeInfo, text: TextCodec, numbers: (n: number, small: boolean) => number[] = emptyArray) {
+  constructor(type: TypeInfo, text: TextCodec, numbers: (n: number, small: boolean) => number[] = emptyArray, scratch: CodecScratch = new CodecScratch()) {
     this.type = type;
     this.#text = text;
     this.#numbers = numbers;
+    this.#scratch = scratch;
   }
 
   /** `own`: `bytes` is a buffer of exactly this payload, made for it: an image is returned without a copy. */
@@ -232,9 +237,9 @@ export class MessageDecoder {
           const why = n === 0 ? `a numeric message holds at least one ${size}-byte element` : `not a whole number of ${size}-byte elements`;
           throw new CodecError("EBADLENGTH", `Received ${aType(type)} message of ${n} bytes: ${why}`);
         }
-        const view = this.#views.of(bytes);
+        const view = this.#scratch.of(bytes);
         const from = bytes.byteOffset + start;
-        if (n === size) return readNumbers(view, from, from + n, type.code, this.#one, 0)[0];
+        if (n === size) return readNumbers(view, from, from + n, type.code, this.#scratch.one, 0)[0];
         const code = type.code;
         const small = code === T_BYTE || code === T_UBYTE || code === T_SHORT || code === T_USHORT;
         return readNumbers(view, from, from + n, code, this.#numbers(n / size, small), 0);
@@ -269,22 +274,25 @@ export type ValueSink = (value: unknown) => boolean;
  * the chunking are carried (at most 7) to the next chunk, so nothing is lost or corrupted.
  */
 export class RawDecoder {
+  /** The bytes a carry takes: an element cut by the chunking (≤ 7 bytes) and the rest of it. */
+  static readonly CARRY_BYTES = 8;
   readonly type: TypeInfo;
   readonly batch: boolean;
   #text: TextCodec;
-  #carry = new Uint8Array(16); // carried bytes (≤ 7) followed by the bytes that complete them
-  #carryView = new DataView(this.#carry.buffer);
+  #carry: Uint8Array; // carried bytes followed by the bytes that complete them
   #carried = 0;
-  #one: number[] = [0];
-  #views = new Views();
+  #scratch: CodecScratch;
   #bytes: Uint8Array | null = null; // the chunk being decoded: #bytes[#at, #end)
   #at = 0;
   #end = 0;
 
-  constructor(type: TypeInfo, text: TextCodec, batch: boolean) {
+  /** `carry`: CARRY_BYTES where carried bytes are kept (best in the buffer `scratch` views already). */
+  constructor(type: TypeInfo, text: TextCodec, batch: boolean, scratch: CodecScratch = new CodecScratch(), carry: Uint8Array = new Uint8Array(RawDecoder.CARRY_BYTES)) {
     this.type = type;
     this.#text = text;
     this.batch = batch;
+    this.#scratch = scratch;
+    this.#carry = carry;
   }
 
   /** Bytes held back, waiting for the rest of their element or character. */
@@ -337,20 +345,21 @@ export class RawDecoder {
         return undefined;
       }
       self.#carried = 0;
-      first = readNumbers(self.#carryView, 0, size, code, self.#one, 0)[0]!;
+      const carry = self.#carry;
+      first = readNumbers(self.#scratch.of(carry), carry.byteOffset, carry.byteOffset + size, code, self.#scratch.one, 0)[0]!;
       if (!self.batch) return first;
     }
     const whole = i + Math.floor((end - i) / size) * size;
     let value: number | number[] | undefined = first;
     if (self.batch) {
       const batch: number[] = first === undefined ? [] : [first];
-      if (whole > i) readNumbers(self.#views.of(bytes), bytes.byteOffset + i, bytes.byteOffset + whole, code, batch, batch.length);
+      if (whole > i) readNumbers(self.#scratch.of(bytes), bytes.byteOffset + i, bytes.byteOffset + whole, code, batch, batch.length);
       value = batch.length > 0 ? batch : undefined;
       i = whole;
     } else if (whole > i) {
       const from = bytes.byteOffset + i;
       self.#at = i + size;
-      return readNumbers(self.#views.of(bytes), from, from + size, code, self.#one, 0)[0];
+      return readNumbers(self.#scratch.of(bytes), from, from + size, code, self.#scratch.one, 0)[0];
     }
     for (let k = i; k < end; k++) self.#carry[k - i] = bytes[k]!; // the start of an element: carried
     self.#carried += end - i;

@@ -8,7 +8,7 @@
 // causes is deferred to one timer, which close() never has to cancel: what it holds is what the
 // contract says must still be delivered (errors of earlier calls, then "close").
 
-import { CodecError, Encoder, MessageDecoder, RawDecoder } from "./codec.js";
+import { CodecError, CodecScratch, Encoder, MessageDecoder, RawDecoder } from "./codec.js";
 import { EventEmitter } from "./emitter.js";
 import { FrameDecoder, FrameSizeError, HEADER_MAX } from "./framing.js";
 import type { Host, SecureSettings, SecureTransport, TCPConstructor, TCPOptions, TCPSocket } from "./host.js";
@@ -85,9 +85,8 @@ export class Connection extends EventEmitter {
   #rx: Uint8Array;
   #readView: Uint8Array | null = null; // the view the last read went into, reused while the range is the same
   #encoder: Encoder;
-  #messages: MessageDecoder;
-  #frames: FrameDecoder | null;
-  #raw: RawDecoder | null;
+  #decoder: MessageDecoder | RawDecoder; // framed: a MessageDecoder of what #frames splits; raw: a RawDecoder
+  #frames: FrameDecoder | null = null;
   #badMessages = 0;
   #name = ""; // client: the host name to connect to
   #port = 0;
@@ -106,17 +105,27 @@ export class Connection extends EventEmitter {
     this.#platform = platform;
     this.#settings = settings;
     this.#TCP = settings.tcp ?? platform.TCP;
-    // (Framed, room for a long header as well was measured on a Pico: 1 KiB messages then took 19 %
-    // more cycles, collected in place, than read straight into a buffer of their own.)
-    this.#rx = new Uint8Array(settings.rawBytes ? settings.receiveBufferSize : Math.max(settings.receiveBufferSize, HEADER_MAX)); // a long header fits
-    const sendType = typeInfo(settings.sendType)!;
+    // One buffer for the connection's memory: the send queue's ranges and ring, the receive buffer,
+    // and in raw mode where a cut element is carried (one ArrayBuffer, and one DataView of it for
+    // the codec). Framed, a long header fits the receive buffer; room for one more as well was
+    // measured on a Pico: 1 KiB messages then took 19 % more cycles, collected in place, than read
+    // straight into a buffer of their own.
+    const raw = settings.rawBytes;
+    const rxSize = raw ? settings.receiveBufferSize : Math.max(settings.receiveBufferSize, HEADER_MAX);
+    const queueSize = SendQueue.bytes(settings.sendBufferSize, settings.maxUnsentMessages);
+    const memory = new ArrayBuffer(queueSize + rxSize + (raw ? RawDecoder.CARRY_BYTES : 0));
+    this.#queue = new SendQueue(settings.sendBufferSize, settings.maxUnsentMessages, settings.maxUnsentBytes, memory, 0);
+    this.#rx = new Uint8Array(memory, queueSize, rxSize);
     const receiveType = typeInfo(settings.receiveType)!;
     const text = platform.textCodec();
-    this.#encoder = new Encoder(sendType, text);
-    this.#queue = new SendQueue(settings.sendBufferSize, settings.maxUnsentMessages, settings.maxUnsentBytes);
-    this.#messages = new MessageDecoder(receiveType, text, platform.numberArray);
-    this.#frames = settings.rawBytes ? null : new FrameDecoder(this.#rx, settings.maxMessageSize);
-    this.#raw = settings.rawBytes ? new RawDecoder(receiveType, text, settings.emitBatchDataAsAvailable) : null;
+    const scratch = new CodecScratch();
+    this.#encoder = new Encoder(typeInfo(settings.sendType)!, text, scratch);
+    if (raw) {
+      this.#decoder = new RawDecoder(receiveType, text, settings.emitBatchDataAsAvailable, scratch, new Uint8Array(memory, queueSize + rxSize, RawDecoder.CARRY_BYTES));
+    } else {
+      this.#decoder = new MessageDecoder(receiveType, text, platform.numberArray, scratch);
+      this.#frames = new FrameDecoder(this.#rx, settings.maxMessageSize);
+    }
   }
 
   /** The peer's address and port: known once connecting (client) or from the start (accepted). */
@@ -401,7 +410,7 @@ export class Connection extends EventEmitter {
     }
     if (n <= 0) return n;
     if (frames) frames.filled(n);
-    else self.#raw!.feed(self.#rx, 0, n);
+    else (self.#decoder as RawDecoder).feed(self.#rx, 0, n);
     return n;
   }
 
@@ -409,10 +418,10 @@ export class Connection extends EventEmitter {
   // (see #badMessage) and is skipped. Throws what the frame decoder throws.
   static #nextValue(self: Connection): unknown {
     const frames = self.#frames;
-    if (frames === null) return self.#raw!.next();
+    if (frames === null) return (self.#decoder as RawDecoder).next();
     while (frames.next()) {
       try {
-        return self.#messages.decode(frames.message, frames.start, frames.end, frames.own);
+        return (self.#decoder as MessageDecoder).decode(frames.message, frames.start, frames.end, frames.own);
       } catch (e) {
         if (!(e instanceof CodecError)) throw e;
         Connection.#badMessage(self, e);
@@ -437,7 +446,7 @@ export class Connection extends EventEmitter {
       Connection.#attemptFailed(self, failure === undefined ? "connection refused or reset" : `connection failed: ${failureText(failure)}`);
       return;
     }
-    const lost = self.#frames ? self.#frames.pendingBytes : self.#raw!.pendingBytes;
+    const lost = self.#frames ? self.#frames.pendingBytes : (self.#decoder as RawDecoder).pendingBytes;
     const unsent = self.#queue.bytes;
     if (failure === undefined && unsent > 0 && lost === 0 && writesAfterPeerClose(self.#TCP)) {
       // The peer closed its side only: what is queued (replies to what it sent) still goes out.
@@ -508,8 +517,8 @@ export class Connection extends EventEmitter {
       }
     }
     self.#queue.clear();
-    self.#frames?.reset();
-    self.#raw?.reset();
+    if (self.#frames) self.#frames.reset();
+    else (self.#decoder as RawDecoder).reset();
   }
 
   /** The one way out: everything stops; then the error (if any) and "close", deferred. */

@@ -11,6 +11,11 @@ import { HEADER_MAX, headerLength, writeHeader } from "./framing.js";
 // than 4 bytes remain, so a text that fills the buffer is known whole without counting it.
 const UTF8_SLACK = 4;
 
+// The ranges' slots made at first: as many as messages may wait, up to 63; else 8, doubled as needed.
+function slotsFor(maxMessages: number): number {
+  return maxMessages > 0 && maxMessages < 64 ? maxMessages : 8;
+}
+
 /** The message cannot wait: the queue is at one of its bounds. */
 export class QueueFullError extends Error {
   readonly code = "EQUEUEFULL";
@@ -42,13 +47,24 @@ export class SendQueue {
   #stagedEnd = 0;
   #view: Uint8Array | null = null; // the view writable() returned last, reused while the range is the same
 
-  constructor(capacity: number, maxMessages: number, maxBytes: number) {
+  /**
+   * `memory`, from byte `at` (a multiple of 4) on: where the ranges and the ring are, bytes(capacity,
+   * maxMessages) of it (a connection keeps them in one buffer with its receive buffer); by default
+   * a buffer of their own.
+   */
+  constructor(capacity: number, maxMessages: number, maxBytes: number, memory?: ArrayBuffer, at = 0) {
     this.maxMessages = maxMessages;
     this.maxBytes = maxBytes;
-    this.#ring = new Uint8Array(HEADER_MAX + capacity + UTF8_SLACK);
+    const slots = (this.#slots = slotsFor(maxMessages));
+    memory ??= new ArrayBuffer(SendQueue.bytes(capacity, maxMessages));
+    this.#ranges = new Int32Array(memory, at, 2 * slots);
+    this.#ring = new Uint8Array(memory, at + 8 * slots, HEADER_MAX + capacity + UTF8_SLACK);
     this.#staged = this.#ring;
-    this.#slots = maxMessages > 0 && maxMessages < 64 ? maxMessages : 8;
-    this.#ranges = new Int32Array(2 * this.#slots);
+  }
+
+  /** The bytes of memory a queue of this capacity takes: its ring, and 8 per slot of its ranges. */
+  static bytes(capacity: number, maxMessages: number): number {
+    return 8 * slotsFor(maxMessages) + HEADER_MAX + capacity + UTF8_SLACK;
   }
 
   /** Bytes waiting to be written. */
