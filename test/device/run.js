@@ -437,12 +437,14 @@ async function main() {
     const v = (key) => values.get(key)?.value;
     const line = (text) => report.push(text);
     const kib = (n) => (n === undefined ? "?" : `${n} B`);
+    const both = (key) => (v(`${key}.slots`) === undefined ? undefined : Number(v(`${key}.slots`)) + Number(v(`${key}.chunks`)));
     line(`XS stack peak in the 1000-message echo burst (handler nesting 4 calls): ${kib(v("stack.peak"))} of 8192 B (${v("stack.peak.percent")} %)`);
     line(`GCs: ${v("gc.echo.total")} in the 1000-message echo burst, ${v("gc.per.message")} per message`);
     line(`instrumentation's own per-second lines over the whole bench run: stack used at most ${kib(v("instruments.stack"))}, slots at most ${kib(v("instruments.slots"))}, chunks at most ${kib(v("instruments.chunks"))}, ${v("instruments.gcs")} GCs in all`);
     line(`heap left over after the heap cases' connections closed, over the start: slots ${kib(v("heap.leftover.slots"))}`);
     line(`heap left per open/echo/close cycle of a pair (10 cycles, after a warm-up): slots ${kib(v("heap.cycle.slots"))}, chunks ${kib(v("heap.cycle.chunks"))}`);
     line(`heap per connection pair (client + accepted Socket), idle, after GC: slots ${kib(v("heap.idle.pair.slots"))}, chunks ${kib(v("heap.idle.pair.chunks"))}`);
+    line(`heap of each end alone, idle, at device defaults (the loopback's own share subtracted: ${kib(v("heap.end.loopback.pair"))} per pair): a SocketClient ${kib(both("heap.end.client"))} (slots ${kib(v("heap.end.client.slots"))}, chunks ${kib(v("heap.end.client.chunks"))}), an accepted Socket ${kib(both("heap.end.socket"))} (slots ${kib(v("heap.end.socket.slots"))}, chunks ${kib(v("heap.end.socket.chunks"))})`);
     line(`heap of the first server + pair: slots ${kib(v("heap.first.server+pair.slots"))}, chunks ${kib(v("heap.first.server+pair.chunks"))}`);
     line(`heap during a burst (100 strings of 100 B, sent as fast as maxUnsentBytes lets them, echoed; when half are back), over idle: slots ${kib(v("heap.burst.pair.slots"))}, chunks ${kib(v("heap.burst.pair.chunks"))}`);
     line(`heap with a full send queue (reader never reads), over idle: slots ${kib(v("heap.fullqueue.client.slots"))}, chunks ${kib(v("heap.fullqueue.client.chunks"))}; bufferedAmount ${kib(v("heap.fullqueue.buffered"))}`);

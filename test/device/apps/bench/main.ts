@@ -107,6 +107,91 @@ function heapIdle(t: Test): void {
   });
 }
 
+// Each end alone, at device defaults, open and idle: 4 SocketClients connected to bare ECMA-419
+// sockets, 4 bare sockets connected to a SocketServer's Sockets, and 4 bare pairs (the loopback's
+// own share: its sockets and ends, which the module's ends have as well); (case − bare pairs) / 4 is
+// what the module holds for one end. No listener is added per connection (the handlers are shared).
+function heapPerEnd(t: Test): void {
+  if (!instrumented) {
+    t.pass("not an instrumented build: skipped");
+    return;
+  }
+  const N = 4;
+  const kept: unknown[] = new Array<unknown>(4 * N).fill(null); // everything made, preallocated
+  let made = 0;
+  let open = 0;
+  let then = (): void => {};
+  const opened = (): void => {
+    if (++open === 2 * N) Timer.set(then, 10);
+  };
+  const bareOpened = function (this: LoopbackTCP): void {
+    opened();
+  };
+  const ignore = (): void => {};
+  const keep = (x: unknown): void => {
+    kept[made++] = x;
+  };
+  const bareListener = () => new net.Listener({
+    port: 0,
+    onReadable(this: { read(): LoopbackTCP | undefined }, count: number) {
+      for (let i = 0; i < count; i++) {
+        keep(new net.TCP({ from: this.read()!, onReadable: ignore, onError: ignore }));
+        opened();
+      }
+    },
+  }) as unknown as { port: number; close(): void };
+  const bareClients = (port: number): void => {
+    for (let i = 0; i < N; i++) keep(new net.TCP({ address: "127.0.0.1", port, onWritable: bareOpened, onReadable: ignore, onError: ignore }));
+  };
+  // what a case made is closed, and gone (its deferred "close" delivered) before the next begins
+  const measure = (start: () => void, done: (heap: Heap) => void): void => {
+    made = open = 0;
+    const before = live();
+    then = () => {
+      const heap = minus(live(), before);
+      for (let i = 0; i < kept.length; i++) {
+        (kept[i] as { close(): void } | null)?.close();
+        kept[i] = null;
+      }
+      Timer.set(() => done(heap), 50);
+    };
+    start();
+  };
+  // the listeners first (outside the measures): a server and a bare listener
+  const server = new SocketServer({ port: 0, ...io });
+  server.on("connection", (s: Socket) => {
+    keep(s);
+    opened();
+  });
+  const listener = bareListener();
+  server.on("listening", (serverPort: number) => {
+    Timer.set(() => measure(() => bareClients(listener.port), (bare) => {
+      measure(() => {
+        for (let i = 0; i < N; i++) {
+          const c = new SocketClient(listener.port, "127.0.0.1", { tcp: net.TCP });
+          c.on("open", opened);
+          keep(c);
+          c.open();
+        }
+      }, (clients) => {
+        measure(() => bareClients(serverPort), (sockets) => {
+          server.stop();
+          listener.close();
+          const client = minus(clients, bare);
+          const socket = minus(sockets, bare);
+          figure("heap.end.loopback.pair", (bare.slots + bare.chunks) / N, "B");
+          figure("heap.end.client.slots", client.slots / N, "B");
+          figure("heap.end.client.chunks", client.chunks / N, "B");
+          figure("heap.end.socket.slots", socket.slots / N, "B");
+          figure("heap.end.socket.chunks", socket.chunks / N, "B");
+          t.pass(`a SocketClient ${(client.slots + client.chunks) / N} B, an accepted Socket ${(socket.slots + socket.chunks) / N} B, idle`);
+        });
+      });
+    }), 10);
+  });
+  server.start();
+}
+
 // 100 strings of 100 B sent as fast as the send limit lets them (maxUnsentBytes, then "drain")
 // and echoed; measured when half of them are back.
 function heapBurst(t: Test): void {
@@ -1065,6 +1150,7 @@ run([
     t.pass();
   }, 500), 2000],
   ["heap per connection at device defaults, idle", heapIdle, 20000],
+  ["heap of each end alone at device defaults, idle", heapPerEnd, 20000],
   ["heap during a burst", heapBurst, 20000],
   ["heap with a full send queue", fullQueue, 20000],
   ["heap left by closed connections", heapCycles, 30000],
