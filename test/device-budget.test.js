@@ -13,7 +13,7 @@ const SLACK = 128; // bytes per connection the measurement may add (allocator ro
 /** The slots of the list of waiting messages made at first (README "Buffers and RAM"). */
 const slots = (o) => (o.maxUnsentMessages > 0 && o.maxUnsentMessages < 64 ? o.maxUnsentMessages : 8);
 /** README "Buffers and RAM": what a connection holds at all times. */
-export const idleBytes = (o) => o.receiveBufferSize + o.sendBufferSize + 9 + 8 * slots(o) + (o.rawBytes ? 8 : 0);
+export const idleBytes = (o) => o.receiveBufferSize + o.sendBufferSize + 9 + 12 * slots(o) + (o.rawBytes ? 8 : 0);
 /** ...and at most: a frame larger than the receive buffer being received, messages waiting outside the ring. */
 export const worstBytes = (o) => idleBytes(o) + o.maxMessageSize + o.maxUnsentBytes;
 

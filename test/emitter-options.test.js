@@ -1,7 +1,7 @@
 // The EventEmitter (Node semantics, safe removal while emitting) and option checking.
 import { expect } from "chai";
 import { EventEmitter } from "../dist/modules/socket/emitter.js";
-import { clientOptions, serverOptions } from "../dist/modules/socket/options.js";
+import { clientOptions, clientOptionsOver, serverOptions } from "../dist/modules/socket/options.js";
 
 describe("EventEmitter", () => {
   it("calls listeners in order with the arguments, and reports whether any ran", () => {
@@ -106,6 +106,22 @@ describe("options", () => {
     expect(a.rawBytes).to.equal(false);
     expect(b.rawBytes).to.equal(true);
     expect(b.sendType).to.equal("string");
+  });
+
+  it("a client's options inherit the shared, frozen defaults and own only what was given", () => {
+    const defaults = Object.freeze(clientOptions(HOST, undefined));
+    expect(clientOptionsOver(defaults, {})).to.equal(defaults); // nothing given: the defaults themselves
+    expect(clientOptionsOver(defaults, { idleTimeout: undefined })).to.equal(defaults);
+    const o = clientOptionsOver(defaults, { rawBytes: false, sendType: "int" });
+    expect(Object.getPrototypeOf(o)).to.equal(defaults);
+    expect(Object.keys(o)).to.deep.equal(["rawBytes", "sendType"]);
+    expect(o).to.include({ rawBytes: false, sendType: "int", receiveType: "string", connectTimeout: 6000, receiveBufferSize: 1000 });
+    expect(Object.isFrozen(o)).to.equal(true);
+    expect(() => { "use strict"; o.rawBytes = true; }).to.throw(TypeError);
+    expect(defaults.rawBytes).to.equal(true); // the defaults were not touched
+    expect(() => clientOptionsOver(defaults, { rawbytes: false })).to.throw(RangeError, /unknown option "rawbytes"/);
+    expect(() => clientOptionsOver(defaults, { rawBytes: "no" })).to.throw(TypeError, /rawBytes/);
+    expect(() => clientOptionsOver(defaults, { receiveBufferSize: 0 })).to.throw(RangeError, /receiveBufferSize/);
   });
 
   it("treats undefined as the default", () => {

@@ -37,7 +37,7 @@ describe("SendQueue (the outgoing ring)", () => {
     expect(n).to.equal(9);
     const view = q.staged(0);
     expect([...view]).to.deep.equal([8, 0, 0, 0, 1, 0, 0, 0, 2]);
-    expect(view.byteOffset).to.equal(8 * 10); // the ring's start: after the list of waiting ranges (10 slots of 8 bytes)
+    expect(view.byteOffset).to.equal(12 * 10); // the ring's start: after the list of waiting ranges (10 slots of 12 bytes)
     const again = q.stage(new Encoder(typeInfo("int"), text), [3, 4], true);
     expect(again).to.equal(9);
     expect(q.staged(0)).to.equal(view); // the same range: the same view object, nothing allocated
@@ -68,6 +68,36 @@ describe("SendQueue (the outgoing ring)", () => {
     q.consume(5); // into the second message
     expect(q.length).to.equal(2);
     expect([...q.writable(100)]).to.deep.equal([4, 5, 1, 1]);
+  });
+
+  it("with its list of ranges full, a message that follows the last range in the ring joins it; order, bytes and counts kept", () => {
+    const q = new SendQueue(256, 100, 10000); // 8 slots in its list at first, 100 messages may wait
+    const e = new Encoder(typeInfo("int"), text);
+    const out = [];
+    for (let i = 0; i < 30; i++) send(q, e, i, true, 0, out); // nothing writable: all 30 wait
+    expect(q.length).to.equal(30);
+    expect(q.bytes).to.equal(150);
+    expect(q.slots).to.equal(8); // the list did not grow: messages 8 to 29 joined the last range
+    // written 7 bytes at a time: the joined range counts its messages until all of it is written
+    let last = q.length;
+    while (q.length > 0) {
+      drain(q, 7, out);
+      expect(q.length).to.be.at.most(last);
+      expect(q.length).to.be.at.least(Math.ceil(q.bytes / 5));
+      last = q.length;
+    }
+    expect(out).to.deep.equal(Array.from({ length: 30 }, (_, i) => [...frame([0, 0, 0, i])]).flat());
+    // and again, five times, with more messages waiting than the list has slots
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 40; i++) send(q, e, 1000 + i, true, 0, out);
+      expect(q.length).to.equal(40);
+      expect(q.slots).to.equal(8);
+      drain(q, 1 << 20, out);
+      expect(q.length).to.equal(0);
+      expect(q.bytes).to.equal(0);
+    }
+    const tail = out.slice(150);
+    expect(tail).to.deep.equal(Array.from({ length: 5 }, () => Array.from({ length: 40 }, (_, i) => [...frame([0, 0, (1000 + i) >> 8, (1000 + i) & 255])])).flat(2));
   });
 
   it("refuses past maxUnsentMessages and past maxUnsentBytes, naming the bound; nothing of the message waits", () => {

@@ -121,23 +121,30 @@ function commonDefaults(host: HostDefaults): CommonOptions {
   };
 }
 
-function merge<T extends object>(owner: string, defaults: T, checks: Record<keyof T, Check>, given: unknown): T {
-  if (given === undefined || given === null) return defaults;
+// Checks each option given and hands it to `put` (refusing unknown names; an undefined value
+// stays at its default).
+function checkGiven(owner: string, checks: Record<string, Check>, given: unknown, put: (name: string, value: unknown) => void): void {
+  if (given === undefined || given === null) return;
   if (typeof given !== "object" || Array.isArray(given))
     throw new TypeError(`${owner} options must be an object, got ${Array.isArray(given) ? "array" : typeof given}`);
-  const out = defaults as Record<string, unknown>;
   for (const name of Object.keys(given)) {
     const value = (given as Record<string, unknown>)[name];
     if (!Object.prototype.hasOwnProperty.call(checks, name))
       throw new RangeError(`${owner}: unknown option "${name}"`);
     if (value === undefined) continue; // stays at its default
-    const rule = checks[name as keyof T];
+    const rule = checks[name]!;
     if (typeof value !== rule.type || !rule.allowed(value as never)) {
       const Kind = typeof value !== rule.type ? TypeError : RangeError;
       throw new Kind(`${owner}: option "${name}" must be ${rule.wants}, got ${describe(value)}`);
     }
-    out[name] = value;
+    put(name, value);
   }
+}
+
+function merge<T extends object>(owner: string, defaults: T, checks: Record<keyof T, Check>, given: unknown): T {
+  checkGiven(owner, checks, given, (name, value) => {
+    (defaults as Record<string, unknown>)[name] = value;
+  });
   return defaults;
 }
 
@@ -157,6 +164,21 @@ export function clientOptions(host: HostDefaults, given: unknown): ClientOptions
     trustAll: false,
   };
   return merge("SocketClient", defaults, CLIENT, given);
+}
+
+/**
+ * A client's options over `defaults` (clientOptions(host, undefined), frozen, shared by the clients
+ * of a host): a frozen object that has the options given as its own properties and inherits the
+ * others from `defaults` — one copy of every option per client would be ~450 bytes of a device's
+ * heap. With nothing given it is `defaults` itself.
+ */
+export function clientOptionsOver(defaults: Readonly<ClientOptions>, given: unknown): Readonly<ClientOptions> {
+  let own: ClientOptions | null = null;
+  checkGiven("SocketClient", CLIENT, given, (name, value) => {
+    // defined, not assigned: `defaults` is frozen, and assigning over an inherited read-only property throws
+    Object.defineProperty((own ??= Object.create(defaults) as ClientOptions), name, { value, enumerable: true });
+  });
+  return own === null ? defaults : Object.freeze(own);
 }
 
 export function serverOptions(host: HostDefaults, given: unknown): ServerOptions {

@@ -33,13 +33,16 @@ export class SendQueue {
   #ringTail = 0; // end of the newest
   #wrapped = false; // the newest ring bytes lie before the oldest
   #ringUsed = 0; // ranges waiting in the ring
-  // the circular list of waiting ranges: start and end of slot i at 2i and 2i + 1; a range is in
-  // the ring unless #own (made with the first message that has a buffer of its own) names its buffer
+  // the circular list of waiting ranges: slot i holds start, end and the count of messages at 3i,
+  // 3i + 1, 3i + 2 (one message each, unless the list was full: then a message that follows the
+  // last range end to end in the ring joins it, and the list does not grow); a range is in the ring
+  // unless #own (made with the first message that has a buffer of its own) names its buffer
   #slots: number;
   #ranges: Int32Array;
   #own: (Uint8Array | null)[] | null = null;
   #first = 0;
-  #count = 0;
+  #used = 0; // slots in use
+  #count = 0; // messages waiting
   #bytes = 0; // bytes waiting: bufferedAmount
   // the message staged last (encoded, not yet written or queued)
   #staged: Uint8Array;
@@ -57,14 +60,14 @@ export class SendQueue {
     this.maxBytes = maxBytes;
     const slots = (this.#slots = slotsFor(maxMessages));
     memory ??= new ArrayBuffer(SendQueue.bytes(capacity, maxMessages));
-    this.#ranges = new Int32Array(memory, at, 2 * slots);
-    this.#ring = new Uint8Array(memory, at + 8 * slots, HEADER_MAX + capacity + UTF8_SLACK);
+    this.#ranges = new Int32Array(memory, at, 3 * slots);
+    this.#ring = new Uint8Array(memory, at + 12 * slots, HEADER_MAX + capacity + UTF8_SLACK);
     this.#staged = this.#ring;
   }
 
-  /** The bytes of memory a queue of this capacity takes: its ring, and 8 per slot of its ranges. */
+  /** The bytes of memory a queue of this capacity takes: its ring, and 12 per slot of its ranges. */
   static bytes(capacity: number, maxMessages: number): number {
-    return 8 * slotsFor(maxMessages) + HEADER_MAX + capacity + UTF8_SLACK;
+    return 12 * slotsFor(maxMessages) + HEADER_MAX + capacity + UTF8_SLACK;
   }
 
   /** Bytes waiting to be written. */
@@ -72,7 +75,12 @@ export class SendQueue {
     return this.#bytes;
   }
 
-  /** Messages (or their rests) waiting. */
+  /** The slots of the list of waiting ranges (it grows only when a message cannot join the last range). */
+  get slots(): number {
+    return this.#slots;
+  }
+
+  /** Messages (or their rests) waiting. (Messages that joined one range count until all of it is written.) */
   get length(): number {
     return this.#count;
   }
@@ -144,17 +152,31 @@ export class SendQueue {
     if (start === end) return; // nothing to write (a raw send of no bytes): nothing waits
     if (!this.canWait(end - start)) throw this.refusal(end - start);
     const buffer = this.#staged;
+    const ranges = this.#ranges;
     if (buffer === this.#ring) {
+      if (this.#used === this.#slots) { // full: join the last range if this follows it in the ring
+        const last = (this.#first + this.#used - 1) % this.#slots;
+        if (SendQueue.#bufferOf(this, last) === buffer && ranges[3 * last + 1] === start) {
+          ranges[3 * last + 1] = end;
+          ranges[3 * last + 2]!++;
+          this.#ringTail = end;
+          this.#count++;
+          this.#bytes += end - start;
+          return;
+        }
+      }
       if (this.#ringUsed === 0) this.#ringHead = start;
       else if (start < this.#ringHead) this.#wrapped = true;
       this.#ringTail = end;
       this.#ringUsed++;
     }
-    if (this.#count === this.#slots) SendQueue.#growSlots(this);
-    const slot = (this.#first + this.#count) % this.#slots;
+    if (this.#used === this.#slots) SendQueue.#growSlots(this);
+    const slot = (this.#first + this.#used) % this.#slots;
     if (buffer !== this.#ring) (this.#own ??= new Array<Uint8Array | null>(this.#slots).fill(null))[slot] = buffer;
-    this.#ranges[2 * slot] = start;
-    this.#ranges[2 * slot + 1] = end;
+    this.#ranges[3 * slot] = start;
+    this.#ranges[3 * slot + 1] = end;
+    this.#ranges[3 * slot + 2] = 1;
+    this.#used++;
     this.#count++;
     this.#bytes += end - start;
   }
@@ -164,16 +186,16 @@ export class SendQueue {
    * in the same buffer, up to `max` bytes. Null when nothing waits.
    */
   writable(max: number): Uint8Array | null {
-    if (this.#count === 0 || max <= 0) return null;
+    if (this.#used === 0 || max <= 0) return null;
     const ranges = this.#ranges;
     let slot = this.#first;
     const buffer = SendQueue.#bufferOf(this, slot);
-    const start = ranges[2 * slot]!;
-    let end = ranges[2 * slot + 1]!;
-    for (let i = 1; i < this.#count && end - start < max; i++) {
+    const start = ranges[3 * slot]!;
+    let end = ranges[3 * slot + 1]!;
+    for (let i = 1; i < this.#used && end - start < max; i++) {
       slot = (slot + 1) % this.#slots;
-      if (SendQueue.#bufferOf(this, slot) !== buffer || ranges[2 * slot] !== end) break;
-      end = ranges[2 * slot + 1]!;
+      if (SendQueue.#bufferOf(this, slot) !== buffer || ranges[3 * slot] !== end) break;
+      end = ranges[3 * slot + 1]!;
     }
     return SendQueue.#viewOf(this, buffer, start, Math.min(end, start + max));
   }
@@ -184,18 +206,19 @@ export class SendQueue {
     const ranges = this.#ranges;
     while (n > 0) {
       const slot = this.#first;
-      const left = ranges[2 * slot + 1]! - ranges[2 * slot]!;
+      const left = ranges[3 * slot + 1]! - ranges[3 * slot]!;
       const own = this.#own === null ? null : this.#own[slot]!;
       if (n < left) {
-        ranges[2 * slot] += n;
-        if (own === null) this.#ringHead = ranges[2 * slot]!;
+        ranges[3 * slot] += n;
+        if (own === null) this.#ringHead = ranges[3 * slot]!;
         return;
       }
       n -= left;
       const inRing = own === null;
       if (!inRing) this.#own![slot] = null; // drop the reference to a buffer of its own
       this.#first = (slot + 1) % this.#slots;
-      this.#count--;
+      this.#used--;
+      this.#count -= ranges[3 * slot + 2]!;
       if (inRing) SendQueue.#ringDone(this);
     }
   }
@@ -203,7 +226,7 @@ export class SendQueue {
   /** Drops everything waiting. */
   clear(): void {
     this.#own?.fill(null);
-    this.#first = this.#count = this.#bytes = 0;
+    this.#first = this.#used = this.#count = this.#bytes = 0;
     this.#ringUsed = this.#ringHead = this.#ringTail = 0;
     this.#wrapped = false;
     this.#staged = this.#ring;
@@ -217,9 +240,9 @@ export class SendQueue {
       self.#wrapped = false;
       return;
     }
-    for (let i = 0, slot = self.#first; i < self.#count; i++, slot = (slot + 1) % self.#slots) {
+    for (let i = 0, slot = self.#first; i < self.#used; i++, slot = (slot + 1) % self.#slots) {
       if (SendQueue.#bufferOf(self, slot) !== self.#ring) continue;
-      const start = self.#ranges[2 * slot]!;
+      const start = self.#ranges[3 * slot]!;
       if (start < self.#ringHead) self.#wrapped = false; // the oldest bytes are now those at the front
       self.#ringHead = start;
       return;
@@ -228,12 +251,13 @@ export class SendQueue {
 
   static #growSlots(self: SendQueue): void {
     const slots = self.#slots;
-    const ranges = new Int32Array(4 * slots);
+    const ranges = new Int32Array(6 * slots);
     const own = self.#own === null ? null : new Array<Uint8Array | null>(2 * slots).fill(null);
-    for (let i = 0; i < self.#count; i++) {
+    for (let i = 0; i < self.#used; i++) {
       const slot = (self.#first + i) % slots;
-      ranges[2 * i] = self.#ranges[2 * slot]!;
-      ranges[2 * i + 1] = self.#ranges[2 * slot + 1]!;
+      ranges[3 * i] = self.#ranges[3 * slot]!;
+      ranges[3 * i + 1] = self.#ranges[3 * slot + 1]!;
+      ranges[3 * i + 2] = self.#ranges[3 * slot + 2]!;
       if (own !== null) own[i] = self.#own![slot]!;
     }
     self.#ranges = ranges;

@@ -5,7 +5,7 @@
 import { Connection, reportThrow, secureTransport, type ConnectionSettings } from "./connection.js";
 import { EventEmitter } from "./emitter.js";
 import type { Host, ListenerSocket, TCPConstructor, TCPSocket } from "./host.js";
-import { checkPort, clientOptions, serverOptions, type ClientOptions, type ServerOptions } from "./options.js";
+import { checkPort, clientOptions, clientOptionsOver, serverOptions, type ClientOptions, type ServerOptions } from "./options.js";
 import { TYPE_NAMES } from "./types.js";
 
 export type { ClientOptions, ServerOptions } from "./options.js";
@@ -26,11 +26,12 @@ export class SocketClient extends Connection {
   readonly host: string;
   readonly options: Readonly<ClientOptions>;
 
-  constructor(platform: Host, port: number = 4000, host: string = "localhost", options: Partial<ClientOptions> = {}) {
+  /** `defaults`: clientOptions(platform.defaults, undefined), frozen, made once by the binding (see clientOptionsOver). */
+  constructor(platform: Host, port: number = 4000, host: string = "localhost", options: Partial<ClientOptions> = {}, defaults?: Readonly<ClientOptions>) {
     checkPort("SocketClient", port);
     if (typeof host !== "string") throw new TypeError(`SocketClient: host must be a string, got ${typeof host}`);
     if (host === "") throw new RangeError('SocketClient: host must be a non-empty string, got ""');
-    const settings = Object.freeze(clientOptions(platform.defaults, options));
+    const settings = defaults ? clientOptionsOver(defaults, options) : Object.freeze(clientOptions(platform.defaults, options));
     if (!settings.sslTls && settings.tcp === undefined && platform.TCP === undefined)
       throw new TypeError(`SocketClient: the ${platform.name} host has no TCP: pass a TCP class as the option "tcp"`);
     super(platform, settings);
