@@ -1,6 +1,7 @@
 // The project's style, checked (run by `npm run lint` and by npm test): 2-space indentation with no
-// tabs, no trailing whitespace, no "yoda" comparisons (`undefined === x`), no Node API in the
-// module itself, and no pointer to documents users do not have. Prints each finding; exits 1 if any.
+// tabs, no trailing whitespace, no "yoda" comparisons (`undefined === x`), no Node API and no
+// private instance method in the module itself, and no pointer to documents users do not have.
+// Prints each finding; exits 1 if any.
 
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -17,6 +18,13 @@ const rules = [
   { name: "trailing whitespace", files: TEXT, test: (line) => /[ \t]+$/.test(line) },
   { name: "yoda comparison", files: CODE, test: (line) => /[(!&|=,]\s*(undefined|null|true|false|-?\d+|"[^"]*"|'[^']*')\s*[!=]==\s*[\w$#.]/.test(line) },
   { name: "a pointer outside the repository", files: TEXT, test: (line) => /\.\.\/shared|SPEC §|SPEC section|STYLE item|[Ii]ssue \d+/.test(line) },
+  {
+    // XS installs a private method or accessor on every instance (a heap slot per instance and
+    // method); a static private method is on the class once.
+    name: "a private instance method in the module (make it static)",
+    files: /^(modules|hosts\/moddable)\/.*\.ts$/,
+    test: (line) => /^\s+((async|get|set)\s+)?#\w+\s*\(/.test(line),
+  },
   {
     name: "a Node API in the module",
     files: /^modules\/.*\.ts$/,

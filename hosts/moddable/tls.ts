@@ -146,7 +146,7 @@ export function moddableSecure(settings: SecureSettings): SecureTransport {
               try {
                 callback(count);
               } catch (e) {
-                self.#fail(e);
+                TLSTCP.#fail(self, e);
               }
             };
           return new TCP({
@@ -199,18 +199,18 @@ export function moddableSecure(settings: SecureSettings): SecureTransport {
       socket?.close();
     }
 
-    #fail(error: unknown): void {
-      if (this.#failed) return;
-      this.#failed = true;
-      const socket = this.#socket;
-      this.#socket = undefined;
+    static #fail(self: TLSTCP, error: unknown): void { // static: XS would give every instance a slot for a private method
+      if (self.#failed) return;
+      self.#failed = true;
+      const socket = self.#socket;
+      self.#socket = undefined;
       try {
         socket?.close();
       } catch {
         // already closed
       }
-      const failure = new Error(failureMessage(error, settings, this.#open));
-      Timer.set(() => this.#onError?.call(this, failure), 0);
+      const failure = new Error(failureMessage(error, settings, self.#open));
+      Timer.set(() => self.#onError?.call(self, failure), 0);
     }
   }
 

@@ -862,18 +862,20 @@ function encodeQueue(spec: NumSpec | null, sends: number, label: string, options
 // What decoding 1000 doubles into an Array costs in XS, without the module: `count` times, an
 // Array made as the module's decoder makes it (new Array(n).fill(0.5)) or one made once, filled
 // from a DataView over 8000 bytes. Synchronous, between two marks framed as in encodeQueue.
-function arrayFill(count: number, label: string, reuse: boolean) {
+// "fill": a new `new Array(1000).fill(0.5)` each time; "append": a new `[]`, appended to (what the
+// Moddable host's decoder does); "reuse": one array made once.
+function arrayFill(count: number, label: string, how: "fill" | "append" | "reuse") {
   return (t: Test): void => {
     Debug.gc();
     const bytes = new Uint8Array(8000);
     const view = new DataView(bytes.buffer);
     for (let j = 0; j < 1000; j++) view.setFloat64(j * 8, element(DOUBLES, 0, j));
-    const kept = reuse ? new Array<number>(1000).fill(0.5) : null;
+    const kept = how === "reuse" ? new Array<number>(1000).fill(0.5) : null;
     mark(`${label}-start`);
     Timer.set(() => {
       let last: number[] = [];
       for (let k = 0; k < count; k++) {
-        const out = kept ?? new Array<number>(1000).fill(0.5);
+        const out = kept ?? (how === "fill" ? new Array<number>(1000).fill(0.5) : []);
         for (let at = 0, i = 0; at < 8000; at += 8) out[i++] = view.getFloat64(at, false);
         last = out;
       }
@@ -1139,8 +1141,9 @@ run([
   ["one-way framed 1000 doubles × 3: raw → module", numericOneWay(DOUBLES, 3, "d8kr", "raw", "module", 1, BIG), 120000],
   ["one-way framed 1000 doubles × 3, 8 KiB buffers", numericOneWay(DOUBLES, 3, "d8kb", "module", "module", 1, BIG_BUFFERS), 120000],
   ["one-way framed 1000 doubles × 3, 8 KiB buffers: raw → module", numericOneWay(DOUBLES, 3, "d8kbr", "raw", "module", 1, BIG_BUFFERS), 120000],
-  ["XS alone: an Array of 1000 doubles read from a DataView, × 3", arrayFill(3, "a8k", false), 120000],
-  ["XS alone: the same into a preallocated Array, × 3", arrayFill(3, "a8kp", true), 120000],
+  ["XS alone: 1000 doubles read from a DataView into new Array(1000).fill(), × 3", arrayFill(3, "a8k", "fill"), 120000],
+  ["XS alone: the same appended to a new [], × 3", arrayFill(3, "a8ka", "append"), 120000],
+  ["XS alone: the same into a preallocated Array, × 3", arrayFill(3, "a8kp", "reuse"), 120000],
   ["floor: raw 1000-double frames × 20", numericOneWay(DOUBLES, 20, "fd8k", "raw", "raw", 1, BIG), 120000],
   ["the marks around a synchronous span, alone", encodeQueue(null, 0, "e0"), 20000],
   ["encode + queue: 1000 doubles × 2, peer not reading", encodeQueue(DOUBLES, 2, "e8k", { maxUnsentBytes: 24576 }), 20000],
