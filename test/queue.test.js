@@ -215,4 +215,46 @@ describe("SendQueue (the outgoing ring)", () => {
       expect(wrapped, "messages placed before older ones (the ring wrapped)").to.be.greaterThan(10);
     });
   }
+
+  it("random sends and partial writes with the list joining ranges: every byte in order, counts and bounds kept", () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const random = seeded(seed);
+      const maxMessages = [64, 100, 0][seed % 3];
+      const capacity = [32, 100, 300][random(3)];
+      const maxBytes = capacity * (1 + random(3));
+      const q = new SendQueue(capacity, maxMessages, maxBytes);
+      const e = new Encoder(typeInfo("unsignedbyte"), text);
+      const out = [];
+      const expected = [];
+      const ends = []; // where each accepted message ends in the stream
+      for (let step = 0; step < 400; step++) {
+        if (random(3) > 0) {
+          const value = Array.from({ length: 1 + (random(8) === 0 ? random(2 * capacity) : random(6)) }, () => random(256));
+          let n;
+          try {
+            n = q.stage(e, value, true);
+          } catch (err) {
+            if (!(err instanceof QueueFullError)) throw err;
+            continue; // a buffer of its own that could not wait: refused whole
+          }
+          const direct = q.length === 0 ? Math.min(n, random(2) * n) : 0;
+          if (direct < n && !q.canWait(n - direct)) continue; // refused whole, as send() does
+          out.push(...q.staged(0).subarray(0, direct));
+          if (direct < n) q.keep(direct);
+          expected.push(...frame(value));
+          ends.push(expected.length);
+        } else {
+          drain(q, 1 + random(40), out);
+        }
+        const waiting = ends.filter((end) => end > out.length).length; // messages not wholly written
+        expect(q.bytes, `seed ${seed} step ${step}`).to.equal(expected.length - out.length);
+        expect(q.length, `seed ${seed} step ${step}`).to.be.at.least(waiting);
+        if (maxMessages > 0) expect(q.length).to.be.at.most(maxMessages);
+        expect(q.length === 0).to.equal(q.bytes === 0);
+      }
+      drain(q, 1 << 30, out);
+      expect(out, `seed ${seed}`).to.deep.equal(expected);
+      expect(q.length).to.equal(0);
+    }
+  });
 });
