@@ -6,11 +6,12 @@
 //                     [--only e2e,peers,codec,framing,alloc,xs]
 //
 // It also writes the ratios as an SVG chart (bench/chart.js) to bench/results.svg (--svg FILE: elsewhere;
-// --svg none: not at all). Hook for the device tier: a `device` array of { name, ratio, min?, max? } put
-// on the result object (device cycles ÷ floor) is drawn as its own group of bars.
+// --svg none: not at all). The device tier's cycle ratios (module ÷ floor on a Pico in rp2040js) are
+// drawn as their own group when bench/device.json is there: `DEVICE_JSON=bench/device.json npm run
+// test:device` writes it (a device run needs the SDKs; the file says when and at which commit it ran).
 
 import { execFile } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
@@ -70,7 +71,19 @@ export async function runBench({ scale = 1, reps = 5, only = ["e2e", "peers", "c
     result.xsE2e = await xsE2eRows({ scale });
   }
   result.machine.loadavgAfter = os.loadavg().map((x) => x.toFixed(2)).join(" ");
+  const device = deviceFigures();
+  if (device) {
+    result.device = device.ratios.map((x) => ({ ...x, name: `${x.name} (${device.commit}, ${device.date.slice(0, 10)})` }));
+    result.deviceRun = { date: device.date, commit: device.commit };
+  }
   return result;
+}
+
+/** The device tier's last recorded figures (bench/device.json), or undefined. */
+export function deviceFigures(file = path.join(HERE, "device.json")) {
+  if (!existsSync(file)) return undefined;
+  const d = JSON.parse(readFileSync(file, "utf8"));
+  return Array.isArray(d.ratios) ? d : undefined;
 }
 
 export function machine() {
@@ -165,6 +178,10 @@ function print(r, asMarkdown) {
   }
   if (r.xs) out.push(`XS: ${r.xs.note}`, "");
   if (r.xsE2e) out.push(`XS end to end: ${r.xsE2e.note}`, "");
+  if (r.device) {
+    out.push(`device (bench/device.json: the device tier at ${r.deviceRun.commit}, ${r.deviceRun.date}; not measured by this run), cycles per message, module ÷ floor: ` +
+      r.device.map((x) => `${x.name.replace(/ \(.*\)$/, "")} ${x.ratio}`).join(", "), "");
+  }
   out.push("targets:", ...targets(r).map((l) => `  ${l}`));
   out.push("", "rates: median of the runs ± half their range; ratio: median of per-run framed/raw pairs (min–max);",
     "B/msg: V8 heap bytes allocated per message in steady state (+ ArrayBuffer backing stores, 'ext'), sender and receiver together.");

@@ -19,6 +19,8 @@
 //   RP2040_BOOTROM     the RP2040 B1 boot ROM as rp2040js's demo/bootrom.ts (a list of 32-bit words)
 //   DEVICE_CLEAN=1     rebuild from scratch (by default builds are incremental, in $TMPDIR)
 //   DEVICE_ONLY=name   run only the apps whose name contains this
+//   DEVICE_JSON=file   write the bench app's figures and cycle ratios there (bench/device.json: the
+//                      chart of `npm run bench` draws them)
 //   DEVICE_PROFILE=1   sample the program counter; print where each MARK-delimited section spent it
 //   DEVICE_LOG=dir     write every line each run printed to dir/<app>.log (MARK lines with their cycle count)
 
@@ -469,6 +471,7 @@ async function main() {
     if (v("cycles.e0") !== undefined) line(`FIGURE cycles.e0 ${v("cycles.e0")} cycles`);
     line(`encode + queue alone (send() into a full window, the peer not reading; less the marks' frame, ${v("cycles.e0")} cycles): int ${v("cycles.e4")}, 4 ints ${v("cycles.e16")}, 1000 doubles ${v("cycles.e8k")} cycles per send`);
     line(`floor (raw ECMA-419 on the same loopback): 16 B ${v("cycles.f16")}, 1 KiB ${v("cycles.f1k")}; module ÷ floor: 16 B ${ratio("cycles.m16", "cycles.f16")}, 1 KiB ${ratio("cycles.m1k", "cycles.f1k")} (as image ${ratio("cycles.i1k", "cycles.f1k")})`);
+    if (env.DEVICE_JSON) writeDeviceJSON(env.DEVICE_JSON, values);
   }
 
   for (const line of report) console.log(line);
@@ -476,6 +479,27 @@ async function main() {
   if (results.length === 0) console.log(`Device tier: nothing ran (DEVICE_ONLY=${only})`);
   else console.log(failed ? `Device tier: ${failed} of ${results.length} FAILED` : `Device tier: all ${results.length} passed`);
   process.exitCode = failed || results.length === 0 ? 1 : 0;
+}
+
+// DEVICE_JSON=file: the cycle ratios (module ÷ floor) and every figure of the bench app, for
+// `npm run bench` to draw in its chart (bench/device.json is the one it reads).
+function writeDeviceJSON(file, values) {
+  const v = (key) => Number(values.get(key)?.value);
+  const pairs = [
+    ["framed int", "cycles.n4", "cycles.fn4"],
+    ["framed 4 ints", "cycles.n16", "cycles.fn16"],
+    ["framed 16 B string", "cycles.m16", "cycles.f16"],
+    ["framed 1 KiB string", "cycles.m1k", "cycles.f1k"],
+    ["framed 1 KiB image", "cycles.i1k", "cycles.f1k"],
+    ["1000 doubles", "cycles.d8k", "cycles.fd8k"],
+    ["1000 doubles, module receiving", "cycles.d8kr", "cycles.fd8k"],
+  ];
+  const ratios = [];
+  for (const [name, module, floor] of pairs) if (v(module) > 0 && v(floor) > 0) ratios.push({ name, ratio: Number((v(module) / v(floor)).toFixed(2)) });
+  const commit = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8" }).stdout.trim();
+  const out = { date: new Date().toISOString(), commit, what: "Raspberry Pi Pico in rp2040js, emulated cycles per message, module ÷ the same frames over the same loopback with bare ECMA-419 calls", ratios, figures: Object.fromEntries(values) };
+  writeFileSync(resolve(file), JSON.stringify(out, null, 2) + "\n");
+  console.log(`device figures written to ${file}`);
 }
 
 await main();
