@@ -8,7 +8,7 @@ import path from "node:path";
 import { E2E_CASES } from "../bench/e2e.js";
 import { CHUNK_SIZES, FRAME_SIZES, NUMERIC_TYPES } from "../bench/micro.js";
 import { PEER_CASE_NAMES } from "../bench/peers.js";
-import { runBench, tables, targets, writeChart } from "../bench/run.js";
+import { deviceFigures, runBench, tables, targets, writeChart } from "../bench/run.js";
 import { XS_E2E_CASES } from "../bench/xs-e2e.js";
 import { typeInfo } from "../dist/modules/socket/types.js";
 
@@ -147,6 +147,22 @@ describe("bench (smoke run, tiny sizes)", function () {
     expect(t.peers.length).to.equal(1 + PEER_CASE_NAMES.length);
   });
 
+  it("the device tier's recorded ratios (bench/device.json) are read when the file is there, and nothing otherwise", function () {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-device-"));
+    try {
+      const file = path.join(dir, "device.json");
+      expect(deviceFigures(file)).to.equal(undefined);
+      fs.writeFileSync(file, JSON.stringify({ date: "2026-12-02T07:00:00.000Z", commit: "abc1234", ratios: [{ name: "framed int", ratio: 1.4 }], figures: {} }));
+      expect(deviceFigures(file)).to.deep.include({ commit: "abc1234", ratios: [{ name: "framed int", ratio: 1.4 }] });
+      fs.writeFileSync(file, JSON.stringify({ figures: {} })); // no ratios: not a device record
+      expect(deviceFigures(file)).to.equal(undefined);
+      const recorded = deviceFigures(); // the committed one, when there is one: it matches what runBench put in
+      if (recorded) expect(r.device.map((x) => x.ratio)).to.deep.equal(recorded.ratios.map((x) => x.ratio));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("chart: writes an SVG that parses as XML, one bar per ratio, and draws result.device when there is one", function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-svg-"));
     try {
@@ -160,7 +176,7 @@ describe("bench (smoke run, tiny sizes)", function () {
         return found;
       };
       const expected = r.e2e.length + r.peers.reduce((n, x) => n + x.peers.length, 0) + (r.xsE2e?.rows?.length ?? 0);
-      writeChart(r, path.join(dir, "a.svg"));
+      writeChart({ ...r, device: undefined }, path.join(dir, "a.svg"));
       expect(bars(path.join(dir, "a.svg")).length).to.equal(expected);
       const withDevice = { ...r, device: [{ name: "encode double", ratio: 1.09 }, { name: "decode double", ratio: 1.15, min: 1.1, max: 1.2 }] };
       writeChart(withDevice, path.join(dir, "b.svg"));
