@@ -81,7 +81,7 @@ export function chartSvg(r) {
       const w = Math.max(1, Math.abs(xv - x1)).toFixed(1);
       const cy = y + ROW / 2;
       out.push(`<text x="${LABEL - 8}" y="${cy + 4}" text-anchor="end">${escape(b.name)}</text>`);
-      out.push(`<rect class="bar" x="${left}" y="${y + 3}" width="${w}" height="${ROW - 6}" fill="${g.color}"><title>${escape(`${g.title}: ${b.name} ${b.ratio.toFixed(2)} (${b.min.toFixed(2)}–${b.max.toFixed(2)})`)}</title></rect>`);
+      out.push(`<rect class="bar" x="${left}" y="${y + 3}" width="${w}" height="${ROW - 6}" fill="${g.color}"><title>${escape(`${g.title}: ${b.name} ${b.ratio.toFixed(2)}${b.min === b.max ? "" : ` (${b.min.toFixed(2)}–${b.max.toFixed(2)})`}`)}</title></rect>`);
       if (b.max > b.min) out.push(`<line x1="${x(b.min).toFixed(1)}" y1="${cy}" x2="${x(b.max).toFixed(1)}" y2="${cy}" stroke="#222222" stroke-width="1.5"/>`);
       out.push(`<text x="${WIDTH - RIGHT + 6}" y="${cy + 4}">${escape(`${b.ratio.toFixed(2)}×`)}</text>`);
       y += ROW;
