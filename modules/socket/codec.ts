@@ -122,7 +122,7 @@ export class Encoder {
       case KIND_NUMBER: {
         const n = (value as ArrayLike<unknown>).length * type.size;
         if (at + n > end) return Encoder.#tooSmall(this, n);
-        const bad = writeNumbers(this.#scratch.of(dest), dest.byteOffset + at, type.code, value as ArrayLike<unknown>);
+        const bad = writeNumbers(this.#scratch.of(dest), dest, at, type.code, value as ArrayLike<unknown>);
         if (bad >= 0) throw notConvertible((value as ArrayLike<unknown>)[bad], type, ` (element ${bad} of the array)`);
         return n;
       }
@@ -238,11 +238,10 @@ export class MessageDecoder {
           throw new CodecError("EBADLENGTH", `Received ${aType(type)} message of ${n} bytes: ${why}`);
         }
         const view = this.#scratch.of(bytes);
-        const from = bytes.byteOffset + start;
-        if (n === size) return readNumbers(view, from, from + n, type.code, this.#scratch.one, 0)[0];
+        if (n === size) return readNumbers(view, bytes, start, end, type.code, this.#scratch.one, 0)[0];
         const code = type.code;
         const small = code === T_BYTE || code === T_UBYTE || code === T_SHORT || code === T_USHORT;
-        return readNumbers(view, from, from + n, code, this.#numbers(n / size, small), 0);
+        return readNumbers(view, bytes, start, end, code, this.#numbers(n / size, small), 0);
       }
       case KIND_STRING: return this.#text.decodeUTF8(bytes, start, end);
       case KIND_JSON: {
@@ -346,20 +345,19 @@ export class RawDecoder {
       }
       self.#carried = 0;
       const carry = self.#carry;
-      first = readNumbers(self.#scratch.of(carry), carry.byteOffset, carry.byteOffset + size, code, self.#scratch.one, 0)[0]!;
+      first = readNumbers(self.#scratch.of(carry), carry, 0, size, code, self.#scratch.one, 0)[0]!;
       if (!self.batch) return first;
     }
     const whole = i + Math.floor((end - i) / size) * size;
     let value: number | number[] | undefined = first;
     if (self.batch) {
       const batch: number[] = first === undefined ? [] : [first];
-      if (whole > i) readNumbers(self.#scratch.of(bytes), bytes.byteOffset + i, bytes.byteOffset + whole, code, batch, batch.length);
+      if (whole > i) readNumbers(self.#scratch.of(bytes), bytes, i, whole, code, batch, batch.length);
       value = batch.length > 0 ? batch : undefined;
       i = whole;
     } else if (whole > i) {
-      const from = bytes.byteOffset + i;
       self.#at = i + size;
-      return readNumbers(self.#scratch.of(bytes), from, from + size, code, self.#scratch.one, 0)[0];
+      return readNumbers(self.#scratch.of(bytes), bytes, i, i + size, code, self.#scratch.one, 0)[0];
     }
     for (let k = i; k < end; k++) self.#carry[k - i] = bytes[k]!; // the start of an element: carried
     self.#carried += end - i;

@@ -100,7 +100,8 @@ export function toJavaUint(x: number): number {
 }
 
 /**
- * Writes each element of `list` big-endian from `at` on, as a Java `(type) x` cast gives it.
+ * Writes each element of `list` big-endian into bytes[start…] (`view` is a DataView of bytes'
+ * buffer), as a Java `(type) x` cast gives it.
  * Returns the index of the first element that is not a number (what was written is then not
  * used), or -1. One loop per type with the switch outside it, and the narrowing written out in
  * each loop: a call per element (toJavaInt) costs XS more than the setter itself, and would box
@@ -110,11 +111,13 @@ export function toJavaUint(x: number): number {
  * comparison instead of two, and exact — the largest double below 2^31, 2^31 − 2^-22, squares to
  * 2^62 − 2^10 + 2^-44, which rounds to 2^62 − 2^10 — and ≥ 2^63 for (long). NaN fails every test
  * and reaches the setter. The setters are called without their littleEndian
- * argument (big-endian), and `at` moves in a statement of its own: each is fewer XS instructions
- * than the alternative (measured under callgrind, as bench/xs.js counts).
+ * argument (big-endian), `at` moves in a statement of its own, and single bytes are stored into
+ * the Uint8Array itself (its conversion keeps the same low 8 bits as setInt8's): each is fewer XS
+ * instructions than the alternative (measured under callgrind, as bench/xs.js counts).
  */
-export function writeNumbers(view: DataView, at: number, code: number, list: ArrayLike<unknown>): number {
+export function writeNumbers(view: DataView, bytes: Uint8Array, start: number, code: number, list: ArrayLike<unknown>): number {
   const n = list.length;
+  let at = bytes.byteOffset + start; // in the view
   const finite = isFiniteNumber; // a local: fewer XS instructions per element than the module's constant
   let i: number; // declared here, not in each loop: a `let` in a loop is a new scope per iteration in XS
   let x: number;
@@ -169,21 +172,25 @@ export function writeNumbers(view: DataView, at: number, code: number, list: Arr
         x = list[i] as number;
         if (!finite(x) && typeof x !== "number") return i;
         if (x * x >= 4611686018427387904) x = x > 0 ? 2147483647 : -2147483648;
-        view.setInt8(at + i, x);
+        bytes[start + i] = x;
       }
       return -1;
   }
 }
 
 /**
- * Reads the elements of view[from, to) (a whole number of elements) into `out` from index `i` on
- * and returns `out`. One loop per type, the switch outside it.
+ * Reads the elements of bytes[start, end) (a whole number of elements; `view` is a DataView of
+ * bytes' buffer) into `out` from index `i` on and returns `out`. One loop per type, the switch
+ * outside it; unsigned bytes are read from the Uint8Array itself (fewer XS instructions than a
+ * DataView getter).
  */
-export function readNumbers(view: DataView, from: number, to: number, code: number, out: number[], i: number): number[] {
+export function readNumbers(view: DataView, bytes: Uint8Array, start: number, end: number, code: number, out: number[], i: number): number[] {
   let at: number; // declared here, not in each loop (see writeNumbers)
+  const from = bytes.byteOffset + start; // in the view
+  const to = bytes.byteOffset + end;
   switch (code) {
-    case T_BYTE: for (at = from; at < to; at += 1) out[i++] = view.getInt8(at); break;
-    case T_UBYTE: for (at = from; at < to; at += 1) out[i++] = view.getUint8(at); break;
+    case T_BYTE: for (at = from; at < to; at += 1) out[i++] = view.getInt8(at); break; // (a sign from a Uint8Array's byte costs XS more)
+    case T_UBYTE: for (at = start; at < end; at += 1) out[i++] = bytes[at]!; break;
     case T_SHORT: for (at = from; at < to; at += 2) out[i++] = view.getInt16(at); break;
     case T_USHORT: for (at = from; at < to; at += 2) out[i++] = view.getUint16(at); break;
     case T_INT: for (at = from; at < to; at += 4) out[i++] = view.getInt32(at); break;
