@@ -582,14 +582,16 @@ export class Connection extends EventEmitter {
 
   // --- idle ---
 
+  // A read or a write: the time of the last activity, which only the idle timer reads. Open, the
+  // state's timer is the idle timer, so without one (idleTimeout 0) nothing is done per message.
   static #touch(self: Connection): void {
-    self.#lastActivity = self.#platform.now();
+    if (self.#timer !== undefined) self.#lastActivity = self.#platform.now();
   }
 
   static #startIdleTimer(self: Connection): void {
     const ms = self.#settings.idleTimeout * 1000;
     if (ms <= 0) return;
-    Connection.#touch(self);
+    self.#lastActivity = self.#platform.now();
     const check = (): void => {
       self.#timer = undefined;
       if (self.#state !== OPEN) return;
