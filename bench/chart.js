@@ -4,7 +4,8 @@
 //   - module ÷ each peer (result.peers[].ratios.<peer>, bench/peers.js);
 //   - XS instructions per message, module ÷ raw TCP over the simulated network (result.xsE2e, bench/xs-e2e.js);
 //   - device cycles ÷ floor: drawn only when the result object has `device`, an array of
-//     { name, ratio, min?, max? } (the hook for the device tier; nothing here fills it).
+//     { name, ratio, min?, max? } (bench/run.js fills it from bench/device.json, and `deviceRun`,
+//     { commit, date }, with where and when the device tier measured them).
 // The axis is logarithmic (base 2) and every bar starts at 1×, so a bar to the right means the module
 // is faster than what it is compared with (for the XS and device groups, which count cost: costs more); a line
 // marks each ratio's min–max over the runs.
@@ -38,7 +39,8 @@ export function chartGroups(r) {
       bars: r.xsE2e.rows.map((x) => bar(x.name, { median: x.ratio })) });
   }
   if (Array.isArray(r.device) && r.device.length) {
-    groups.push({ title: "device cycles ÷ floor (lower is better)", color: "#c0703a", bars: r.device.map((x) => bar(x.name, { median: x.ratio, min: x.min, max: x.max })) });
+    const run = r.deviceRun ? `; the device tier at ${r.deviceRun.commit}, ${r.deviceRun.date.slice(0, 10)}` : "";
+    groups.push({ title: `device cycles ÷ floor (lower is better${run})`, color: "#c0703a", bars: r.device.map((x) => bar(x.name, { median: x.ratio, min: x.min, max: x.max })) });
   }
   return groups;
 }

@@ -73,7 +73,7 @@ export async function runBench({ scale = 1, reps = 5, only = ["e2e", "peers", "c
   result.machine.loadavgAfter = os.loadavg().map((x) => x.toFixed(2)).join(" ");
   const device = deviceFigures();
   if (device) {
-    result.device = device.ratios.map((x) => ({ ...x, name: `${x.name} (${device.commit}, ${device.date.slice(0, 10)})` }));
+    result.device = device.ratios;
     result.deviceRun = { date: device.date, commit: device.commit };
   }
   return result;
@@ -180,7 +180,7 @@ function print(r, asMarkdown) {
   if (r.xsE2e) out.push(`XS end to end: ${r.xsE2e.note}`, "");
   if (r.device) {
     out.push(`device (bench/device.json: the device tier at ${r.deviceRun.commit}, ${r.deviceRun.date}; not measured by this run), cycles per message, module ÷ floor: ` +
-      r.device.map((x) => `${x.name.replace(/ \(.*\)$/, "")} ${x.ratio}`).join(", "), "");
+      r.device.map((x) => `${x.name} ${x.ratio}`).join(", "), "");
   }
   out.push("targets:", ...targets(r).map((l) => `  ${l}`));
   out.push("", "rates: median of the runs ± half their range; ratio: median of per-run framed/raw pairs (min–max);",
